@@ -1,0 +1,237 @@
+"""The one command-line front of PeerDesk: the window by default, and the subcommands.
+
+Exit status: 0 on success; 1 on a user error (bad input, wrong passphrase, damaged backup),
+with one plain sentence on stderr and no traceback; 2 on bad arguments (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from peerdesk import __version__
+from peerdesk.core.errors import PeerDeskError
+from peerdesk.paths import Paths, resolve_paths
+
+if TYPE_CHECKING:
+    from peerdesk.core.audit import Actor
+    from peerdesk.core.db import Database
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_BAD_ARGUMENTS = 2
+
+
+@dataclass
+class Context:
+    """What every command needs: where the files are, and the database once opened."""
+
+    paths: Paths
+    args: argparse.Namespace
+    _db: Database | None = field(default=None, repr=False)
+
+    def open_db(self) -> Database:
+        from peerdesk.core.db import Database
+
+        if self._db is None:
+            self._db = Database.open(self.paths.db)
+        return self._db
+
+    def actor(self) -> Actor:
+        from peerdesk.core.audit import Actor
+
+        return Actor.local_administrator()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, for example 2026-03-07"
+        ) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than zero")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than zero")
+    return value
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_gui(ctx: Context) -> int:
+    from peerdesk.app import run_gui
+
+    return run_gui(ctx.paths, demo=ctx.args.demo, self_test=ctx.args.self_test)
+
+
+def _cmd_demo(ctx: Context) -> int:
+    from peerdesk.core.demo import build_demo_house
+
+    db = ctx.open_db()
+    summary = build_demo_house(
+        db,
+        beds=ctx.args.residents,
+        years=ctx.args.years,
+        seed=ctx.args.seed,
+        actor=ctx.actor(),
+    )
+    print(
+        f"Demo house built in {db.path}: {summary.residents} residents ({summary.beds} beds, "
+        f"{summary.stays} stays), {summary.mentors} peer mentors, {summary.sessions} sessions "
+        f"with {summary.attendance} attendances, {summary.assessments} assessments, "
+        f"{summary.supervision_notes} supervision notes over {summary.years:g} "
+        f"{'year' if summary.years == 1 else 'years'}."
+    )
+    return EXIT_OK
+
+
+def _cmd_check(ctx: Context) -> int:
+    from peerdesk.core.check import run_checks
+
+    results = run_checks(ctx.open_db())
+    for result in results:
+        print(f"{result.name}: {result.detail}")
+    failed = [r.name for r in results if not r.ok]
+    if failed:
+        print(
+            f"The database has problems ({', '.join(failed)}). Restore the latest verified "
+            "backup, or ask for help before entering more records.",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
+    return EXIT_OK
+
+
+def _cmd_export_csv(ctx: Context) -> int:
+    from peerdesk.core.exports import CsvTable, export_csv
+    from peerdesk.core.files import write_atomically
+    from peerdesk.core.permissions import Action
+
+    actor = ctx.actor()
+    actor.require(Action.EXPORT_DATA)
+    db = ctx.open_db()
+    out_path = Path(ctx.args.out)
+    with write_atomically(out_path) as raw, db.read() as s:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        count = export_csv(s, CsvTable(ctx.args.table), text)
+        text.flush()
+        text.detach()
+    print(f"{count} {ctx.args.table} rows written to {out_path}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peerdesk",
+        description="PeerDesk, the record book of a peer-driven recovery residence. "
+        "Without a command it opens the window.",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--data-dir", metavar="DIR", help="keep the database and local backups in this folder"
+    )
+    where.add_argument("--db", metavar="FILE", help="use this database file")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the window on a freshly generated demo house"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window, visit every tab and form, print one line per check, exit 0 or 1",
+    )
+    parser.add_argument("--version", action="version", version=f"PeerDesk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="fill a new database with a realistic synthetic house")
+    demo.add_argument(
+        "--residents",
+        type=_positive_int,
+        default=24,
+        metavar="N",
+        help="number of beds, kept mostly full (default 24)",
+    )
+    demo.add_argument(
+        "--years",
+        type=_positive_float,
+        default=2.0,
+        metavar="Y",
+        help="years of history (default 2)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="the same seed builds the same house (default 1)",
+    )
+    demo.set_defaults(handler=_cmd_demo)
+
+    check = commands.add_parser(
+        "check", help="check the database: integrity, foreign keys, search index, audit trail"
+    )
+    check.set_defaults(handler=_cmd_check)
+
+    export = commands.add_parser("export", help="write a printable report or a CSV file")
+    kinds = export.add_subparsers(dest="kind", metavar="KIND", required=True)
+    csv_parser = kinds.add_parser("csv", help="one table as a CSV file for a spreadsheet")
+    csv_parser.add_argument(
+        "table", choices=["residents", "mentors", "sessions", "supervision", "assessments"]
+    )
+    csv_parser.add_argument("--out", required=True, metavar="FILE.csv")
+    csv_parser.set_defaults(handler=_cmd_export_csv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = resolve_paths(data_dir=args.data_dir, db=args.db)
+    if args.data_dir is None and args.db is None:
+        # The default place is ours to create; a folder the user names must already exist.
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+    ctx = Context(paths=paths, args=args)
+    handler: Callable[[Context], int] = getattr(args, "handler", _cmd_gui)
+    try:
+        return handler(ctx)
+    except PeerDeskError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("Stopped; nothing more was written.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Opening the house's database file: pragmas, migrations, and sessions.
+
+``Database.open(path)`` creates a new database in an existing folder, upgrades an older one
+(after copying it aside), and refuses a file written by a newer PeerDesk or one that is not a
+PeerDesk database, each with one plain sentence. Every user action then works inside one
+``with db.begin() as s:`` transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from peerdesk.core import clock
+from peerdesk.core.errors import DatabaseError
+
+# The newest migration this PeerDesk knows. Checked against Alembic by a test, so opening an
+# up-to-date database does not need to import Alembic at all.
+HEAD_REVISION = "0001_initial"
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _apply_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Take transaction control away from the sqlite3 module so SQLAlchemy's BEGIN, COMMIT and
+    # SAVEPOINT mean what they say (the module otherwise begins lazily and commits DDL itself).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+    finally:
+        cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    # Writers take the write lock at BEGIN (IMMEDIATE), so two writers queue on busy_timeout
+    # instead of one failing half-way; readers begin deferred and never block a writer (WAL).
+    connection.exec_driver_sql(connection.get_execution_options().get("peerdesk_begin", "BEGIN"))
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False},
+    )
+    event.listen(engine, "connect", _apply_pragmas)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+class Database:
+    """One open PeerDesk database file. Build it with :meth:`open`."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._writes = sessionmaker(
+            engine.execution_options(peerdesk_begin="BEGIN IMMEDIATE"), expire_on_commit=False
+        )
+        self._reads = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, path: Path | str) -> Database:
+        """Open (creating or upgrading as needed) the database at ``path``."""
+        path = Path(path)
+        _check_location(path)
+        revision = _stored_revision(path)
+        if revision != HEAD_REVISION:
+            _migrate(path, revision)
+        return cls(path, _make_engine(path))
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Session]:
+        """A session in one write transaction: committed if the block ends normally, else
+        rolled back, so a failed action leaves no half-written record."""
+        with self._writes.begin() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only (tables, reports): sees one consistent snapshot and
+        never holds the write lock."""
+        with self._reads() as session:
+            yield session
+
+    def raw_connection(self) -> sqlite3.Connection:
+        """A plain sqlite3 connection to the same file (for the backup API and checks)."""
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        _apply_pragmas(connection, None)
+        return connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_location(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder; give the name of a database file inside it.")
+    if not path.parent.is_dir():
+        raise DatabaseError(
+            f"The folder {path.parent} does not exist. Create it first, or choose another "
+            "place for the database."
+        )
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as f:
+            if f.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                raise DatabaseError(
+                    f"{path.name} is not a PeerDesk database. Choose the peerdesk.sqlite3 file, "
+                    "or restore a backup instead."
+                )
+
+
+def _stored_revision(path: Path) -> str | None:
+    """The migration the file is at; None for a new, empty file."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise DatabaseError(
+                    f"{path.name} is an SQLite file but not a PeerDesk database; nothing was "
+                    "changed. Choose another file."
+                )
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            return None if row is None else str(row[0])
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"{path.name} cannot be read as a database ({exc}). Restore the latest backup."
+        ) from exc
+
+
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def known_revisions() -> set[str]:
+    """Every migration revision this PeerDesk ships."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config(None))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _migrate(path: Path, revision: str | None) -> None:
+    from alembic import command
+
+    if revision is not None:
+        if revision not in known_revisions():
+            raise DatabaseError(
+                f"{path.name} was last used by a newer version of PeerDesk. Install that "
+                "version (or a newer one) to open it; nothing was changed."
+            )
+        _copy_aside(path, revision)
+    # Migrations run with foreign keys off: SQLite rebuilds a table to alter it, and dropping
+    # the old copy with foreign keys on would cascade. The env checks foreign keys at the end.
+    engine = create_engine(f"sqlite:///{path}")
+
+    def _migration_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=FULL")
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    event.listen(engine, "connect", _migration_pragmas)
+    event.listen(engine, "begin", _begin)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
+    except OSError as exc:
+        raise DatabaseError(
+            f"The database could not be upgraded ({exc.strerror}); nothing was changed."
+        ) from exc
+    finally:
+        engine.dispose()
+
+
+def _copy_aside(path: Path, revision: str) -> Path:
+    """Keep a copy of the file as it was before a migration, next to it."""
+    stamp = clock.now_utc().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.before-upgrade-from-{revision}-{stamp}")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target

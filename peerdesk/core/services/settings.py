@@ -1,0 +1,233 @@
+"""House settings, program phases and the living-situation list."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from peerdesk.core import audit, dto, vocab
+from peerdesk.core.audit import Actor
+from peerdesk.core.errors import DatabaseError, ValidationError
+from peerdesk.core.models import HouseSettings, LivingSituation, ProgramPhase
+from peerdesk.core.permissions import Action
+from peerdesk.core.services._common import Problems, get_or_not_found
+from peerdesk.core.views import resident_overview
+
+
+def _row(s: Session) -> HouseSettings:
+    # The first migration writes the single settings row; it is never deleted.
+    row = s.get(HouseSettings, 1)
+    if row is None:
+        raise DatabaseError("This database has no house settings; restore the latest backup.")
+    return row
+
+
+def _to_dto(row: HouseSettings) -> dto.HouseSettings:
+    return dto.HouseSettings(
+        house_name=row.house_name,
+        address=row.address,
+        phone=row.phone,
+        paper_size=vocab.PaperSize(row.paper_size),
+        date_order=vocab.DateOrder(row.date_order),
+        supervisions_per_month=row.supervisions_per_month,
+        long_supervision_minutes=row.long_supervision_minutes,
+        retention_checkpoints=parse_checkpoints(row.retention_checkpoints),
+        assessment_interval_days=row.assessment_interval_days,
+        credential_warning_days=row.credential_warning_days,
+        backups_to_keep=row.backups_to_keep,
+        backup_warning_days=row.backup_warning_days,
+        autolock_minutes=row.autolock_minutes,
+        is_demo=row.is_demo,
+    )
+
+
+def parse_checkpoints(text: str) -> tuple[int, ...]:
+    """``"30, 60,90"`` → (30, 60, 90); raises ValidationError on anything else."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    try:
+        days = sorted({int(p) for p in parts})
+    except ValueError:
+        raise ValidationError.single(
+            "retention_checkpoints",
+            "Retention checkpoints must be whole numbers of days separated by commas, "
+            "for example 30, 60, 90.",
+        ) from None
+    if not days or days[0] <= 0 or days[-1] > 3650:
+        raise ValidationError.single(
+            "retention_checkpoints",
+            "Give at least one retention checkpoint, each between 1 and 3650 days.",
+        )
+    return tuple(days)
+
+
+def get_settings(s: Session) -> dto.HouseSettings:
+    """The house's settings (the defaults until someone changes them)."""
+    return _to_dto(_row(s))
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """The editable house settings; ``None`` leaves a field as it is."""
+
+    house_name: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    paper_size: vocab.PaperSize | None = None
+    date_order: vocab.DateOrder | None = None
+    supervisions_per_month: int | None = None
+    long_supervision_minutes: int | None = None
+    retention_checkpoints: str | None = None
+    assessment_interval_days: int | None = None
+    credential_warning_days: int | None = None
+    backups_to_keep: int | None = None
+    backup_warning_days: int | None = None
+    autolock_minutes: int | None = None
+    is_demo: bool | None = None
+
+
+_LIMITS: dict[str, tuple[str, int, int]] = {
+    "supervisions_per_month": ("Supervisions a month", 0, 31),
+    "long_supervision_minutes": ("Minutes of the long supervision", 0, 480),
+    "assessment_interval_days": ("Days between assessments", 1, 365),
+    "credential_warning_days": ("Days of warning before a credential expires", 1, 365),
+    "backups_to_keep": ("Backups to keep on the drive", 1, 1000),
+    "backup_warning_days": ("Days before an old backup is flagged", 1, 365),
+    "autolock_minutes": ("Minutes before the window locks", 1, 240),
+}
+
+
+def update_settings(s: Session, actor: Actor, change: SettingsChange) -> dto.HouseSettings:
+    """Change house settings; validates every field given before writing any."""
+    actor.require(Action.MANAGE_SETTINGS)
+    problems = Problems()
+    values: dict[str, object] = {}
+    for f in dataclasses.fields(change):
+        value = getattr(change, f.name)
+        if value is None:
+            continue
+        if f.name == "house_name":
+            value = problems.text(str(value), "house_name", "The house's name", max_length=120)
+        elif f.name in ("address", "phone"):
+            value = problems.optional_text(str(value), f.name, f.name.capitalize(), max_length=300)
+        elif f.name == "retention_checkpoints":
+            try:
+                value = ",".join(str(d) for d in parse_checkpoints(str(value)))
+            except ValidationError as exc:
+                problems.add("retention_checkpoints", str(exc))
+                continue
+        elif f.name in _LIMITS:
+            label, low, high = _LIMITS[f.name]
+            problems.in_range(int(str(value)), f.name, label, low, high, required=True)
+        elif isinstance(value, vocab.PaperSize | vocab.DateOrder):
+            value = value.value
+        values[f.name] = value
+    problems.raise_if_any()
+    row = _row(s)
+    before = {k: getattr(row, k) for k in values}
+    for key, value in values.items():
+        setattr(row, key, value)
+    changes = audit.diff(before, values)
+    if changes:
+        audit.record(s, actor, "change", "house_settings", 1, "House settings changed", changes)
+    return _to_dto(row)
+
+
+def name_house(
+    s: Session, actor: Actor, house_name: str, *, is_demo: bool = False
+) -> dto.HouseSettings:
+    """Give a new house its name (the welcome screen, or the first command on a new file)."""
+    return update_settings(s, actor, SettingsChange(house_name=house_name, is_demo=is_demo))
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def _phase_dto(row: ProgramPhase) -> dto.Phase:
+    return dto.Phase(
+        id=row.id,
+        name=row.name,
+        short_name=row.short_name,
+        position=row.position,
+        mentors_allowed=row.mentors_allowed,
+        active=row.active,
+    )
+
+
+def list_phases(s: Session, *, include_retired: bool = False) -> list[dto.Phase]:
+    """The program phases in program order."""
+    query = select(ProgramPhase).order_by(ProgramPhase.position, ProgramPhase.id)
+    if not include_retired:
+        query = query.where(ProgramPhase.active.is_(True))
+    return [_phase_dto(row) for row in s.execute(query).scalars()]
+
+
+def add_phase(
+    s: Session, actor: Actor, name: str, short_name: str = "", *, mentors_allowed: bool = False
+) -> dto.Phase:
+    """Add a phase at the end of the program."""
+    actor.require(Action.MANAGE_SETTINGS)
+    problems = Problems()
+    name = problems.text(name, "name", "The phase's name", max_length=80)
+    short_name = problems.optional_text(short_name, "short_name", "Short name", max_length=20)
+    if (
+        name
+        and s.execute(
+            select(ProgramPhase.id).where(func.lower(ProgramPhase.name) == name.lower())
+        ).first()
+    ):
+        problems.add("name", f"There is already a phase called {name}.")
+    problems.raise_if_any()
+    last = s.execute(select(func.max(ProgramPhase.position))).scalar() or 0
+    row = ProgramPhase(
+        name=name,
+        short_name=short_name or name,
+        position=last + 10,
+        mentors_allowed=mentors_allowed,
+        active=True,
+    )
+    s.add(row)
+    s.flush()
+    audit.record(s, actor, "create", "program_phases", row.id, f"Phase {name} added")
+    return _phase_dto(row)
+
+
+def retire_phase(s: Session, actor: Actor, phase_id: int) -> dto.Phase:
+    """Take a phase out of use. Its history stays; nobody may be in it now."""
+    actor.require(Action.MANAGE_SETTINGS)
+    row = get_or_not_found(s, ProgramPhase, phase_id, "phase")
+    in_phase = s.execute(
+        select(func.count())
+        .select_from(resident_overview)
+        .where(resident_overview.c.phase_id == phase_id, resident_overview.c.status == "active")
+    ).scalar_one()
+    if in_phase:
+        raise ValidationError.single(
+            "phase",
+            f"{in_phase} active resident(s) are in {row.name}; move them to another phase first.",
+        )
+    row.active = False
+    audit.record(s, actor, "change", "program_phases", row.id, f"Phase {row.name} retired")
+    return _phase_dto(row)
+
+
+# --------------------------------------------------------------------------- living situations
+
+
+def list_living_situations(s: Session) -> list[dto.LivingSituation]:
+    rows = s.execute(select(LivingSituation).order_by(LivingSituation.position)).scalars()
+    return [
+        dto.LivingSituation(
+            code=row.code,
+            label=row.label,
+            category=vocab.LivingCategory(row.category),
+            is_stable=row.is_stable,
+        )
+        for row in rows
+    ]
+
+
+def living_situation_codes(s: Session) -> set[str]:
+    return set(s.execute(select(LivingSituation.code)).scalars())

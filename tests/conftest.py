@@ -1,0 +1,68 @@
+"""Shared test set-up: offscreen Qt, a private PEERDESK_HOME, and a template database.
+
+The empty database (migrated to head) is built once per run and copied for each test, so a
+test starts from a real migrated SQLite file in well under a millisecond of migration work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from peerdesk.core import clock
+from peerdesk.core.audit import Actor
+from peerdesk.core.db import Database
+
+# Tests run on a fixed calendar so "not in the future" and ages read the same every day.
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _private_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    home = tmp_path_factory.mktemp("peerdesk-home")
+    monkeypatch.setenv("PEERDESK_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Freeze PeerDesk's calendar at TODAY."""
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "peerdesk.sqlite3"
+    Database.open(path).close()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "peerdesk.sqlite3"
+    shutil.copyfile(template_db, path)
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path, today: dt.date) -> Iterator[Database]:
+    database = Database.open(db_path)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return Actor.local_administrator()

@@ -1,0 +1,143 @@
+"""Opening the database: pragmas, migrations, refusing what is not ours or is newer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from peerdesk.core import db as dbmod
+from peerdesk.core.db import HEAD_REVISION, Database
+from peerdesk.core.errors import DatabaseError
+from peerdesk.core.models import Base
+from peerdesk.core.views import is_derived_table
+
+
+def test_head_revision_constant_matches_alembic() -> None:
+    script = ScriptDirectory.from_config(dbmod._alembic_config(None))
+    assert script.get_current_head() == HEAD_REVISION
+
+
+def test_empty_database_upgraded_to_head_equals_the_models(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    Database.open(path).close()
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "compare_type": True,
+                    "include_object": lambda obj, name, type_, *_: (
+                        not (type_ == "table" and is_derived_table(name))
+                    ),
+                },
+            )
+            diffs = compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
+    assert diffs == []
+
+
+def test_new_database_has_the_safety_pragmas(db: Database) -> None:
+    connection = db.engine.raw_connection()
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    finally:
+        connection.close()
+
+
+def test_new_database_has_default_phases_and_living_situations(db: Database) -> None:
+    from peerdesk.core.services import settings
+
+    with db.read() as s:
+        phases = [p.short_name for p in settings.list_phases(s)]
+        situations = {x.code: x for x in settings.list_living_situations(s)}
+        house = settings.get_settings(s)
+    assert phases == ["SOS", "MT I", "MT II", "Phase I", "Phase II"]
+    assert situations["own_rent"].is_stable and situations["recovery_housing"].is_stable
+    assert not situations["shelter"].is_stable
+    assert not house.is_named
+    assert house.retention_checkpoints == (30, 60, 90, 180, 365)
+
+
+def test_missing_folder_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="does not exist"):
+        Database.open(tmp_path / "nowhere" / "peerdesk.sqlite3")
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"this is a shopping list, not a database\n")
+    with pytest.raises(DatabaseError, match="not a PeerDesk database"):
+        Database.open(path)
+    assert path.read_bytes().startswith(b"this is a shopping list")
+
+
+def test_another_programs_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE recipes (name TEXT)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(DatabaseError, match="not a PeerDesk database"):
+        Database.open(path)
+
+
+def test_database_from_a_newer_peerdesk_is_refused_and_unchanged(db_path: Path) -> None:
+    connection = sqlite3.connect(db_path)
+    connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    connection.commit()
+    connection.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer version of PeerDesk"):
+        Database.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_an_older_database_is_copied_aside_before_it_is_upgraded(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pretend this PeerDesk's head is past the file's revision so open() migrates it.
+    monkeypatch.setattr(dbmod, "HEAD_REVISION", "0002_pretend")
+    Database.open(db_path).close()
+    copies = list(db_path.parent.glob("peerdesk.sqlite3.before-upgrade-from-0001_initial-*"))
+    assert len(copies) == 1
+    copy = sqlite3.connect(copies[0])
+    assert copy.execute("SELECT count(*) FROM program_phases").fetchone()[0] == 5
+    copy.close()
+
+
+def test_a_failed_write_leaves_nothing_behind(db: Database) -> None:
+    from sqlalchemy import func, select
+
+    from peerdesk.core.models import Mentor
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), db.begin() as s:
+        stamp = dt.datetime(2025, 1, 1)
+        s.add(
+            Mentor(
+                first_name="A",
+                last_name="B",
+                start_date=stamp.date(),
+                created_at=stamp,
+                created_by="test",
+                updated_at=stamp,
+            )
+        )
+        s.flush()
+        raise Boom
+    with db.read() as s:
+        assert s.execute(select(func.count()).select_from(Mentor)).scalar_one() == 0
