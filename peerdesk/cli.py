@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from peerdesk.core.audit import Actor
     from peerdesk.core.db import Database
 
+PASSWORD_ENV = "PEERDESK_PASSWORD"
+
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
 EXIT_BAD_ARGUMENTS = 2
@@ -35,6 +39,7 @@ class Context:
     paths: Paths
     args: argparse.Namespace
     _db: Database | None = field(default=None, repr=False)
+    _actor: Actor | None = field(default=None, repr=False)
 
     def open_db(self) -> Database:
         from peerdesk.core.db import Database
@@ -44,9 +49,39 @@ class Context:
         return self._db
 
     def actor(self) -> Actor:
-        from peerdesk.core.audit import Actor
+        """Who runs this command: nobody needs to sign in until the house has accounts;
+        after that ``--user`` and a password are required, and the attempt is audited."""
+        if self._actor is None:
+            self._actor = self._sign_in()
+        return self._actor
 
-        return Actor.local_administrator()
+    def _sign_in(self) -> Actor:
+        from peerdesk.core.audit import Actor
+        from peerdesk.core.services import users
+
+        db = self.open_db()
+        with db.read() as s:
+            has_accounts = users.any_accounts(s)
+        if not has_accounts:
+            return Actor.local_administrator()
+        if not self.args.user:
+            raise PeerDeskError(
+                "This house has user accounts: put --user NAME before the command, with the "
+                "password in PEERDESK_PASSWORD or typed at the prompt."
+            )
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise PeerDeskError(
+                    f"Give the password of {self.args.user} in {PASSWORD_ENV}, or run the "
+                    "command in a terminal to be asked for it."
+                )
+            password = getpass.getpass(f"Password for {self.args.user}: ")
+        with db.begin() as s:
+            result = users.sign_in(s, self.args.user, password)
+        if result.actor is None:
+            raise PeerDeskError(result.message)
+        return result.actor
 
     def close(self) -> None:
         if self._db is not None:
@@ -101,6 +136,7 @@ def _cmd_demo(ctx: Context) -> int:
         years=ctx.args.years,
         seed=ctx.args.seed,
         actor=ctx.actor(),
+        with_accounts=True,
     )
     print(
         f"Demo house built in {db.path}: {summary.residents} residents ({summary.beds} beds, "
@@ -109,12 +145,19 @@ def _cmd_demo(ctx: Context) -> int:
         f"{summary.supervision_notes} supervision notes over {summary.years:g} "
         f"{'year' if summary.years == 1 else 'years'}."
     )
+    if summary.password:
+        print(
+            f"Accounts {', '.join(summary.usernames)} share one password; from now on put "
+            "--user NAME before a command, with the password in PEERDESK_PASSWORD."
+        )
+        print(f"demo password: {summary.password}")
     return EXIT_OK
 
 
 def _cmd_check(ctx: Context) -> int:
     from peerdesk.core.check import run_checks
 
+    ctx.actor()
     results = run_checks(ctx.open_db())
     for result in results:
         print(f"{result.name}: {result.detail}")
@@ -132,15 +175,13 @@ def _cmd_check(ctx: Context) -> int:
 def _cmd_export_csv(ctx: Context) -> int:
     from peerdesk.core.exports import CsvTable, export_csv
     from peerdesk.core.files import write_atomically
-    from peerdesk.core.permissions import Action
 
     actor = ctx.actor()
-    actor.require(Action.EXPORT_DATA)
     db = ctx.open_db()
     out_path = Path(ctx.args.out)
-    with write_atomically(out_path) as raw, db.read() as s:
+    with write_atomically(out_path) as raw, db.begin() as s:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        count = export_csv(s, CsvTable(ctx.args.table), text)
+        count = export_csv(s, actor, CsvTable(ctx.args.table), text)
         text.flush()
         text.detach()
     print(f"{count} {ctx.args.table} rows written to {out_path}")
@@ -168,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test",
         action="store_true",
         help="open the window, visit every tab and form, print one line per check, exit 0 or 1",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"sign in as this account (password from {PASSWORD_ENV} or a prompt); needed "
+        "once the house has user accounts",
     )
     parser.add_argument("--version", action="version", version=f"PeerDesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

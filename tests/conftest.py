@@ -24,6 +24,18 @@ from peerdesk.core.db import Database
 TODAY = dt.date(2026, 6, 15)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing() -> Iterator[None]:
+    """Argon2id with tiny costs in tests; the stored hash still records its parameters."""
+    import argon2
+
+    from peerdesk.core.services import users
+
+    previous = users.use_hasher(argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    yield
+    users.use_hasher(previous)
+
+
 @pytest.fixture(autouse=True)
 def _private_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

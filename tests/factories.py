@@ -116,3 +116,21 @@ def note(
             action_items=items,
         ),
     )
+
+
+def account(
+    s: Session,
+    actor: Actor,
+    username: str,
+    role: vocab.Role,
+    mentor_id: int | None = None,
+    password: str = "a long enough passphrase",
+) -> Actor:
+    """A real user account (linked to a mentor record when given); returns its Actor."""
+    from peerdesk.core.models import Mentor
+    from peerdesk.core.services import users
+
+    made = users.create_user(s, actor, username, username.title(), role, password)
+    if mentor_id is not None:
+        s.get(Mentor, mentor_id).user_id = made.id  # type: ignore[union-attr]
+    return users.actor_for(made)

@@ -19,26 +19,34 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from peerdesk.core import clock
-from peerdesk.core.models import AuditEvent
-from peerdesk.core.permissions import Action, require
+from peerdesk.core.errors import PermissionDenied
+from peerdesk.core.models import AuditEvent, Preference
+from peerdesk.core.permissions import Action, allowed, refusal
 from peerdesk.core.vocab import Role
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The person a service acts for: their account (None before accounts exist) and role."""
+    """The person a service acts for: their account (None before accounts exist), their role,
+    and anything an administrator allowed them beyond it (a viewer printing named reports)."""
 
     username: str
     role: Role
     user_id: int | None = None
+    also_allowed: frozenset[Action] = frozenset()
 
     @classmethod
     def local_administrator(cls) -> Actor:
         """The only actor of a house with no user accounts yet: may do everything."""
         return cls(username="local", role=Role.ADMINISTRATOR)
 
+    def may(self, action: Action) -> bool:
+        return action in self.also_allowed or allowed(self.role, action)
+
     def require(self, action: Action) -> None:
-        require(self.role, action)
+        """Raise PermissionDenied (which the database audits) unless this person may."""
+        if not self.may(action):
+            raise PermissionDenied(refusal(self.role, action), actor=self)
 
 
 def _plain(value: Any) -> Any:
@@ -107,8 +115,23 @@ def record(
     )
     event.hash = _line_hash(prev_hash, event)
     s.add(event)
+    _set_head(s, event)
     s.flush()
     return event
+
+
+HEAD_KEY = "audit.head"
+
+
+def _set_head(s: Session, event: AuditEvent) -> None:
+    """Keep the newest line's id and hash apart from the trail, so removing the last lines
+    (which leaves the rest of the chain intact) is still detected."""
+    head = s.get(Preference, HEAD_KEY)
+    value = f"{event.id}:{event.hash}"
+    if head is None:
+        s.add(Preference(key=HEAD_KEY, value=value))
+    else:
+        head.value = value
 
 
 @dataclass(frozen=True)
@@ -122,6 +145,7 @@ def verify_chain(s: Session) -> list[ChainProblem]:
     problems: list[ChainProblem] = []
     prev_hash = ""
     expected_id = 1
+    last: tuple[int, str] | None = None
     for event in s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
         if event.id != expected_id:
             problems.append(
@@ -137,9 +161,71 @@ def verify_chain(s: Session) -> list[ChainProblem]:
             problems.append(ChainProblem(event.id, f"audit line {event.id} has been changed"))
         prev_hash = event.hash
         expected_id = event.id + 1
+        last = (event.id, event.hash)
         s.expunge(event)
+    head = s.get(Preference, HEAD_KEY)
+    if head is not None and last != _parse_head(head.value):
+        problems.append(
+            ChainProblem(
+                last[0] if last else 0,
+                "the newest audit lines are missing or changed (the trail ends at line "
+                f"{last[0] if last else 0}, but line {head.value.split(':')[0]} was written)",
+            )
+        )
     return problems
+
+
+def _parse_head(value: str) -> tuple[int, str] | None:
+    number, _, digest = value.partition(":")
+    return (int(number), digest) if number.isdigit() else None
 
 
 def count_statement() -> Select[int]:
     return select(func.count()).select_from(AuditEvent)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit line as the audit view and its printout show it (times in UTC)."""
+
+    id: int
+    at: dt.datetime
+    username: str
+    action: str
+    entity: str
+    entity_id: int | None
+    summary: str
+    changes: str
+
+
+def list_events(
+    s: Session,
+    actor: Actor,
+    *,
+    username: str | None = None,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[AuditLine]:
+    """Audit lines, newest first, filtered by user, record and date (inclusive)."""
+    actor.require(Action.READ_AUDIT)
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+    if username:
+        query = query.where(AuditEvent.username == username.strip().lower())
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if date_from is not None:
+        query = query.where(AuditEvent.at >= dt.datetime.combine(date_from, dt.time()))
+    if date_to is not None:
+        query = query.where(
+            AuditEvent.at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
+        )
+    return [
+        AuditLine(e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.summary, e.changes)
+        for e in s.execute(query).scalars()
+    ]

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from peerdesk.core import clock
-from peerdesk.core.errors import DatabaseError
+from peerdesk.core.errors import DatabaseError, PermissionDenied
 
 # The newest migration this PeerDesk knows. Checked against Alembic by a test, so opening an
 # up-to-date database does not need to import Alembic at all.
@@ -83,15 +83,32 @@ class Database:
     def begin(self) -> Iterator[Session]:
         """A session in one write transaction: committed if the block ends normally, else
         rolled back, so a failed action leaves no half-written record."""
-        with self._writes.begin() as session:
-            yield session
+        try:
+            with self._writes.begin() as session:
+                yield session
+        except PermissionDenied as denied:
+            self._record_refusal(denied)
+            raise
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading only (tables, reports): sees one consistent snapshot and
         never holds the write lock."""
-        with self._reads() as session:
-            yield session
+        try:
+            with self._reads() as session:
+                yield session
+        except PermissionDenied as denied:
+            self._record_refusal(denied)
+            raise
+
+    def _record_refusal(self, denied: PermissionDenied) -> None:
+        # The refused action rolled back; its refusal is kept, in a transaction of its own.
+        from peerdesk.core import audit
+
+        if not isinstance(denied.actor, audit.Actor):
+            return
+        with self._writes.begin() as session:
+            audit.record(session, denied.actor, "denied", summary=str(denied))
 
     def raw_connection(self) -> sqlite3.Connection:
         """A plain sqlite3 connection to the same file (for the backup API and checks)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -212,6 +213,8 @@ class DemoSummary:
     attendance: int = 0
     assessments: int = 0
     supervision_notes: int = 0
+    password: str = ""  # the demo accounts' shared password, when they were made
+    usernames: tuple[str, ...] = ()
 
 
 @dataclass
@@ -971,8 +974,13 @@ def build_demo_house(
     seed: int = 1,
     actor: Actor | None = None,
     progress: Callable[[float], None] | None = None,
+    with_accounts: bool = False,
 ) -> DemoSummary:
-    """Fill an empty database with a synthetic house of ``beds`` beds over ``years`` years."""
+    """Fill an empty database with a synthetic house of ``beds`` beds over ``years`` years.
+
+    ``with_accounts`` also makes one account per role (admin, supervisor, mentor — linked to
+    a peer mentor — and viewer) sharing one random password, returned in the summary.
+    """
     actor = actor or Actor.local_administrator()
     actor.require(Action.GENERATE_DEMO)
     if not 1 <= beds <= 2000:
@@ -1003,10 +1011,13 @@ def build_demo_house(
     house = _House(beds, years, seed, clock.today(), phase_ids)
     house.run(progress)
     _write(db, house, actor)
+    password, usernames = _demo_accounts(db, actor) if with_accounts else ("", ())
     if progress is not None:
         progress(1.0)
     rows = house.rows
     return DemoSummary(
+        password=password,
+        usernames=usernames,
         beds=beds,
         years=years,
         seed=seed,
@@ -1018,6 +1029,34 @@ def build_demo_house(
         assessments=rows.count("assessments"),
         supervision_notes=rows.count("supervision_notes"),
     )
+
+
+DEMO_ACCOUNTS = (
+    ("admin", "Demo Administrator", vocab.Role.ADMINISTRATOR),
+    ("supervisor", "Demo Supervisor", vocab.Role.SUPERVISOR),
+    ("mentor", "Demo Peer Mentor", vocab.Role.PEER_MENTOR),
+    ("viewer", "Demo Viewer", vocab.Role.VIEWER),
+)
+PASSWORD_WORDS = (
+    "river maple lantern harbor meadow cedar pebble willow summit orchard beacon compass "
+    "garden prairie canyon meadowlark sparrow juniper"
+).split()
+
+
+def _demo_accounts(db: Database, actor: Actor) -> tuple[str, tuple[str, ...]]:
+    """One account per role, all with one memorable random password; the mentor account is
+    linked to the first active peer mentor so it can log its own sessions."""
+    from peerdesk.core.services import users
+
+    words = [secrets.choice(PASSWORD_WORDS) for _ in range(3)]
+    password = "-".join(words) + f"-{secrets.randbelow(90) + 10}"
+    with db.begin() as s:
+        made = [users.create_user(s, actor, u, n, r, password) for u, n, r in DEMO_ACCOUNTS]
+        mentor = s.execute(
+            select(Mentor).where(Mentor.status == "active").order_by(Mentor.id).limit(1)
+        ).scalar_one()
+        mentor.user_id = next(m.id for m in made if m.role == vocab.Role.PEER_MENTOR)
+    return password, tuple(u for u, _, _ in DEMO_ACCOUNTS)
 
 
 INSERT_ORDER = (
@@ -1079,5 +1118,6 @@ def _write(db: Database, house: _House, actor: Actor) -> None:
             "demo",
             "house_settings",
             1,
-            f"Demo house built: {house.beds} beds over {house.today.year - house.start.year} years",
+            f"Demo house built: {house.beds} beds, {len(house.stays)} stays, "
+            f"{house.rows.count('peer_sessions')} sessions since {house.start.isoformat()}",
         )

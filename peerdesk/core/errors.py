@@ -53,7 +53,15 @@ class NotFound(PeerDeskError):
 
 
 class PermissionDenied(PeerDeskError):
-    """The signed-in person's role does not allow this action."""
+    """The signed-in person's role does not allow this action.
+
+    ``actor`` (a ``peerdesk.core.audit.Actor``) is who was refused; the database records the
+    refusal in the audit log after the refused transaction has rolled back.
+    """
+
+    def __init__(self, message: str, actor: object | None = None) -> None:
+        super().__init__(message)
+        self.actor = actor
 
 
 class DatabaseError(PeerDeskError):

@@ -17,6 +17,8 @@ from typing import Any, TextIO
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from peerdesk.core import audit
+from peerdesk.core.audit import Actor
 from peerdesk.core.models import (
     ActionItem,
     Assessment,
@@ -28,6 +30,7 @@ from peerdesk.core.models import (
     Stay,
     SupervisionNote,
 )
+from peerdesk.core.permissions import Action
 from peerdesk.core.views import resident_overview
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -216,6 +219,10 @@ def write_csv(out: TextIO, header: list[str], data: Iterable[tuple[Any, ...]]) -
     return count
 
 
-def export_csv(s: Session, table: CsvTable, out: TextIO) -> int:
+def export_csv(s: Session, actor: Actor, table: CsvTable, out: TextIO) -> int:
+    """Write one table as CSV (an audited export of records); returns the row count."""
+    actor.require(Action.EXPORT_DATA)
     header, data = rows(s, table)
-    return write_csv(out, header, data)
+    count = write_csv(out, header, data)
+    audit.record(s, actor, "export", table.value, None, f"CSV export of {count} {table.value} rows")
+    return count

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from peerdesk.core.errors import PermissionDenied
 from peerdesk.core.vocab import Role
 
 
@@ -78,9 +77,5 @@ def allowed(role: Role, action: Action) -> bool:
     return action in ROLE_PERMISSIONS[role]
 
 
-def require(role: Role, action: Action) -> None:
-    """Raise PermissionDenied unless ``role`` may do ``action``."""
-    if not allowed(role, action):
-        raise PermissionDenied(
-            f"A {role.label.lower()} account may not {action.value}. Ask an administrator."
-        )
+def refusal(role: Role, action: Action) -> str:
+    return f"A {role.label.lower()} account may not {action.value}. Ask an administrator."

@@ -7,7 +7,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,23 +34,48 @@ def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -
         assert word in err, err
 
 
+def demo_password(stdout: str) -> str:
+    """The password `demo` prints on a line of its own as `demo password: <password>`."""
+    lines = [line for line in stdout.splitlines() if line.startswith("demo password: ")]
+    assert len(lines) == 1, stdout
+    return lines[0].removeprefix("demo password: ")
+
+
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_house(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     path = tmp_path_factory.mktemp("cli") / "house.sqlite3"
     result = run("--db", path, "demo", "--residents", "8", "--years", "1", "--seed", "2")
     assert result.returncode == 0, result.stderr
     assert "Demo house built" in result.stdout
-    return path
+    return path, demo_password(result.stdout)
 
 
-def test_check_passes_on_a_demo_house(demo_db: Path) -> None:
-    result = run("--db", demo_db, "check")
+@pytest.fixture(scope="module")
+def demo_db(demo_house: tuple[Path, str]) -> Path:
+    return demo_house[0]
+
+
+@pytest.fixture
+def as_admin(demo_house: tuple[Path, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run a command on the demo house signed in as its administrator."""
+    path, password = demo_house
+
+    def run_as(*args: str | Path, user: str = "admin") -> subprocess.CompletedProcess[str]:
+        return run("--db", path, "--user", user, *args, env={"PEERDESK_PASSWORD": password})
+
+    return run_as
+
+
+def test_check_passes_on_a_demo_house(as_admin: Callable[..., Any]) -> None:
+    result = as_admin("check")
     assert result.returncode == 0, result.stderr
     assert "integrity: ok" in result.stdout
     assert "audit trail: ok" in result.stdout
 
 
-def test_check_finds_a_tampered_audit_line(demo_db: Path, tmp_path: Path) -> None:
+def test_check_finds_a_tampered_audit_line(
+    demo_db: Path, demo_house: tuple[Path, str], tmp_path: Path
+) -> None:
     copy = tmp_path / "tampered.sqlite3"
     source = sqlite3.connect(demo_db)
     target = sqlite3.connect(copy)
@@ -59,13 +86,17 @@ def test_check_finds_a_tampered_audit_line(demo_db: Path, tmp_path: Path) -> Non
     target.commit()
     target.close()
     result = run("--db", copy, "check")
+    assert_one_sentence(result, "user accounts", "--user")
+    result = run("--db", copy, "--user", "admin", "check", env={"PEERDESK_PASSWORD": demo_house[1]})
     assert_one_sentence(result, "audit trail", "Restore the latest")
     assert "audit line 1 has been changed" in result.stdout
 
 
-def test_export_csv_has_field_names_and_iso_dates(demo_db: Path, tmp_path: Path) -> None:
+def test_export_csv_has_field_names_and_iso_dates(
+    as_admin: Callable[..., Any], tmp_path: Path
+) -> None:
     out = tmp_path / "residents.csv"
-    result = run("--db", demo_db, "export", "csv", "residents", "--out", out)
+    result = as_admin("export", "csv", "residents", "--out", out)
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
@@ -77,9 +108,9 @@ def test_export_csv_has_field_names_and_iso_dates(demo_db: Path, tmp_path: Path)
 
 
 @pytest.mark.parametrize("table", ["mentors", "sessions", "supervision", "assessments"])
-def test_every_table_exports(demo_db: Path, tmp_path: Path, table: str) -> None:
+def test_every_table_exports(as_admin: Callable[..., Any], tmp_path: Path, table: str) -> None:
     out = tmp_path / f"{table}.csv"
-    result = run("--db", demo_db, "export", "csv", table, "--out", out)
+    result = as_admin("export", "csv", table, "--out", out)
     assert result.returncode == 0, result.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) > 1
 
@@ -96,13 +127,43 @@ def test_a_missing_folder_is_a_user_error(tmp_path: Path) -> None:
     assert not (tmp_path / "nowhere").exists()
 
 
-def test_export_to_a_missing_folder_is_a_user_error(demo_db: Path, tmp_path: Path) -> None:
-    result = run("--db", demo_db, "export", "csv", "residents", "--out", tmp_path / "no" / "r.csv")
+def test_export_to_a_missing_folder_is_a_user_error(
+    as_admin: Callable[..., Any], tmp_path: Path
+) -> None:
+    result = as_admin("export", "csv", "residents", "--out", tmp_path / "no" / "r.csv")
     assert_one_sentence(result, "does not exist")
 
 
-def test_demo_into_a_house_with_records_is_a_user_error(demo_db: Path) -> None:
-    assert_one_sentence(run("--db", demo_db, "demo"), "already holds")
+def test_demo_into_a_house_with_records_is_a_user_error(as_admin: Callable[..., Any]) -> None:
+    assert_one_sentence(as_admin("demo"), "already holds")
+
+
+def test_a_house_with_accounts_needs_a_right_login(
+    demo_db: Path, as_admin: Callable[..., Any], tmp_path: Path
+) -> None:
+    assert_one_sentence(run("--db", demo_db, "check"), "--user NAME")
+    wrong = run(
+        "--db",
+        demo_db,
+        "--user",
+        "admin",
+        "check",
+        env={"PEERDESK_PASSWORD": "not the demo password"},
+    )
+    assert_one_sentence(wrong, "not right")
+    no_password = subprocess.run(
+        [sys.executable, "-m", "peerdesk", "--db", str(demo_db), "--user", "admin", "check"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PEERDESK_PASSWORD"},
+    )
+    assert_one_sentence(no_password, "PEERDESK_PASSWORD")
+    viewer = as_admin("export", "csv", "residents", "--out", tmp_path / "r.csv", user="viewer")
+    assert_one_sentence(viewer, "viewer account may not")
+    assert not (tmp_path / "r.csv").exists()
+    assert as_admin("check", user="supervisor").returncode == 0
 
 
 def test_a_file_that_is_not_a_database_is_a_user_error(tmp_path: Path) -> None:

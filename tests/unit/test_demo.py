@@ -14,7 +14,7 @@ import pytest
 from peerdesk.core.db import Database
 from peerdesk.core.demo import build_demo_house
 from peerdesk.core.errors import ValidationError
-from peerdesk.core.exports import CsvTable, export_csv
+from peerdesk.core.exports import CsvTable, rows, write_csv
 
 
 def _build(
@@ -33,7 +33,7 @@ def _fingerprint(db: Database) -> str:
     with db.read() as s:
         for table in CsvTable:
             out = io.StringIO()
-            export_csv(s, table, out)
+            write_csv(out, *rows(s, table))
             digest.update(out.getvalue().encode())
     return digest.hexdigest()
 

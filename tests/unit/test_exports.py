@@ -31,8 +31,8 @@ def test_a_resident_named_like_a_formula_exports_inert(db: Database, admin: Acto
     with db.begin() as s:
         f.resident(s, admin, '=HYPERLINK("x")', "José, Jr.")
     out = io.StringIO()
-    with db.read() as s:
-        count = export_csv(s, CsvTable.RESIDENTS, out)
+    with db.begin() as s:
+        count = export_csv(s, admin, CsvTable.RESIDENTS, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert count == 1
     assert rows[0]["first_name"] == '\'=HYPERLINK("x")'

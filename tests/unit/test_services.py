@@ -558,12 +558,28 @@ def test_supervision_note_with_action_item_and_acknowledgement(
 def test_a_peer_mentor_logs_only_their_own_sessions(
     db: Database, admin: Actor, house: dict[str, int]
 ) -> None:
-    mentor_login = Actor("maya", vocab.Role.PEER_MENTOR, user_id=42)
+    with db.begin() as s:
+        f.account(s, admin, "boss", vocab.Role.ADMINISTRATOR)
+        other = f.mentor(s, admin, "Other", "Mentor")
+        mentor_login = f.account(s, admin, "maya", vocab.Role.PEER_MENTOR, mentor_id=other.id)
+        viewer = f.account(s, admin, "auditor", vocab.Role.VIEWER)
     with pytest.raises(PermissionDenied, match="only its own sessions"), db.begin() as s:
         f.session(s, mentor_login, house["mentor"], [house["a"]])
-    viewer = Actor("auditor", vocab.Role.VIEWER, user_id=7)
+    with db.begin() as s:  # their own session is fine
+        f.session(s, mentor_login, other.id, [house["a"]])
     with pytest.raises(PermissionDenied, match="viewer account may not"), db.begin() as s:
         f.resident(s, viewer, "New", "Person")
+    with db.read() as s:
+        denied = (
+            s.execute(
+                select(AuditEvent.username)
+                .where(AuditEvent.action == "denied")
+                .order_by(AuditEvent.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert denied == ["maya", "auditor"], "refusals are kept in the audit trail"
 
 
 # --------------------------------------------------------------------------- settings

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk.core import audit, clock, dto, vocab
 from peerdesk.core.audit import Actor
-from peerdesk.core.errors import PermissionDenied
+from peerdesk.core.errors import PermissionDenied, ValidationError
 from peerdesk.core.models import Mentor, PeerSession, Resident, SessionAttendee
 from peerdesk.core.permissions import Action
 from peerdesk.core.services._common import Problems, fmt_date, get_or_not_found, void_row
@@ -87,7 +87,8 @@ def _own_mentor_only(actor: Actor, mentor: Mentor) -> None:
     """A peer mentor account may log and change only its own sessions."""
     if actor.role == vocab.Role.PEER_MENTOR and mentor.user_id != actor.user_id:
         raise PermissionDenied(
-            "A peer mentor account may log only its own sessions. Choose yourself as the mentor."
+            "A peer mentor account may log only its own sessions. Choose yourself as the mentor.",
+            actor=actor,
         )
 
 
@@ -202,7 +203,9 @@ def update_session(
     actor.require(Action.LOG_SESSIONS)
     row = get_or_not_found(s, PeerSession, session_id, "session")
     if row.voided_at is not None:
-        raise PermissionDenied("This session was voided; it can no longer be changed.")
+        raise ValidationError.single(
+            "session_date", "This session was voided; it can no longer be changed."
+        )
     old_mentor = s.get(Mentor, row.mentor_id)
     if old_mentor is not None:
         _own_mentor_only(actor, old_mentor)

@@ -16,7 +16,7 @@ from peerdesk.core import audit, clock, dto, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.errors import PermissionDenied, ValidationError
 from peerdesk.core.models import ActionItem, Mentor, SupervisionNote
-from peerdesk.core.permissions import Action, allowed
+from peerdesk.core.permissions import Action
 from peerdesk.core.services._common import Problems, fmt_date, get_or_not_found, void_row
 
 
@@ -40,9 +40,9 @@ class NoteDetails:
 
 
 def _may_read(actor: Actor, mentor: Mentor) -> bool:
-    if allowed(actor.role, Action.READ_ALL_SUPERVISION):
+    if actor.may(Action.READ_ALL_SUPERVISION):
         return True
-    return allowed(actor.role, Action.READ_OWN_SUPERVISION) and mentor.user_id == actor.user_id
+    return actor.may(Action.READ_OWN_SUPERVISION) and mentor.user_id == actor.user_id
 
 
 def get_note(s: Session, actor: Actor, note_id: int) -> dto.SupervisionNote:
@@ -51,7 +51,9 @@ def get_note(s: Session, actor: Actor, note_id: int) -> dto.SupervisionNote:
     mentor = s.get(Mentor, row.mentor_id)
     assert mentor is not None
     if not _may_read(actor, mentor):
-        raise PermissionDenied("You may read only the supervision notes about yourself.")
+        raise PermissionDenied(
+            "You may read only the supervision notes about yourself.", actor=actor
+        )
     return _to_dto(row, mentor)
 
 
@@ -192,10 +194,12 @@ def set_action_item_done(
     note = item.note
     mentor = s.get(Mentor, note.mentor_id)
     assert mentor is not None
-    if not allowed(actor.role, Action.WRITE_SUPERVISION) and not (
-        allowed(actor.role, Action.ACKNOWLEDGE_SUPERVISION) and mentor.user_id == actor.user_id
+    if not actor.may(Action.WRITE_SUPERVISION) and not (
+        actor.may(Action.ACKNOWLEDGE_SUPERVISION) and mentor.user_id == actor.user_id
     ):
-        raise PermissionDenied("Only a supervisor or the mentor concerned may tick action items.")
+        raise PermissionDenied(
+            "Only a supervisor or the mentor concerned may tick action items.", actor=actor
+        )
     problems = Problems()
     problems.not_future(done_on, "done_on", "The date it was done")
     problems.raise_if_any()
@@ -222,7 +226,9 @@ def acknowledge_note(
     mentor = s.get(Mentor, row.mentor_id)
     assert mentor is not None
     if actor.role == vocab.Role.PEER_MENTOR and mentor.user_id != actor.user_id:
-        raise PermissionDenied("You may acknowledge only the supervision notes about yourself.")
+        raise PermissionDenied(
+            "You may acknowledge only the supervision notes about yourself.", actor=actor
+        )
     if row.acknowledged_on is not None:
         raise ValidationError.single(
             "acknowledged_on", f"This note was acknowledged on {fmt_date(row.acknowledged_on)}."
