@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import getpass
 import io
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -268,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths.data_dir.mkdir(parents=True, exist_ok=True)
     ctx = Context(paths=paths, args=args)
     handler: Callable[[Context], int] = getattr(args, "handler", _cmd_gui)
+    log_file = _start_log(paths)
     try:
         return handler(ctx)
     except PeerDeskError as exc:
@@ -276,8 +278,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped; nothing more was written.", file=sys.stderr)
         return EXIT_USER_ERROR
+    except Exception:
+        # A defect in PeerDesk, not the person's doing: the details go to the log.
+        logging.getLogger("peerdesk").exception("Unexpected error")
+        print(
+            "Something went wrong inside PeerDesk; nothing more was written. The details are "
+            f"in {log_file}.",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
     finally:
         ctx.close()
+
+
+def _start_log(paths: Paths) -> Path | str:
+    from peerdesk.logs import setup_logging
+
+    try:
+        return setup_logging(paths.log_dir)
+    except OSError:
+        return "the log (which could not be opened)"
 
 
 if __name__ == "__main__":
