@@ -139,6 +139,7 @@ RESIDENT_FIELDS: tuple[ImportField, ...] = (
         "date",
         (
             "intake",
+            "start",
             "move-in",
             "move in date",
             "admission",
@@ -460,8 +461,8 @@ def read_sheet(path: Path | str) -> Sheet:
 # --------------------------------------------------------------------------- dates
 
 
-class _CellProblem(Exception):
-    """A cell that cannot be read as its field; becomes the row's reason."""
+class CellProblem(ImportProblem):
+    """A cell that cannot be read as its field (``field``); becomes the row's reason."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -497,7 +498,10 @@ _WEEKDAYS = {
 _NUMERIC_DATE = re.compile(r"(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-EXCEL_LAST_SERIAL = 2958465  # 31 Dec 9999
+# Plain numbers read as Excel dates from 1 Jan 1910 (nobody in the house was born earlier, and
+# a stray 7 or 42 in a date column is a typing slip, not 1900) to 31 Dec 9999.
+EXCEL_FIRST_SERIAL = 3654
+EXCEL_LAST_SERIAL = 2958465
 
 
 @dataclass(frozen=True)
@@ -519,11 +523,10 @@ def _year(text: str) -> int:
 
 def _excel_serial(number: float) -> dt.date | None:
     whole = int(number)
-    if 1900 <= whole <= 2100 or not 1 <= whole <= EXCEL_LAST_SERIAL:
-        return None  # a bare year, or nothing a spreadsheet would call a date
-    if whole < 61:
-        # Excel counts a 29 Feb 1900 that never was; serials before it are one day later.
-        whole += 1
+    if not EXCEL_FIRST_SERIAL <= whole <= EXCEL_LAST_SERIAL:
+        return None  # a bare year (1985), or nothing a spreadsheet would call a date
+    # Day 1 is 1 Jan 1900, and Excel counts a 29 Feb 1900 that never was: from March 1900
+    # on, serial n is n days after 30 Dec 1899.
     return EXCEL_EPOCH + dt.timedelta(days=whole)
 
 
@@ -532,19 +535,19 @@ def read_date(value: Cell, order: vocab.DateOrder, label: str = "Date") -> ReadD
 
     ``3/7/2026`` and ``03-07-2026`` follow ``order`` (and the note says how they were read);
     ``2026-03-07``, ``7 Mar 2026``, ``March 7, 2026``, Excel date cells and Excel serial
-    numbers are never ambiguous. Raises :class:`_CellProblem` for anything else.
+    numbers are never ambiguous. Raises :class:`CellProblem` for anything else.
     """
     if isinstance(value, dt.date):
         return ReadDate(value)
     if isinstance(value, int | float):
         serial = _excel_serial(value)
         if serial is None:
-            raise _CellProblem("", f"{label} {value:g} is not a date; write it like 2026-03-07.")
+            raise CellProblem("", f"{label} {value:g} is not a date; write it like 2026-03-07.")
         return ReadDate(serial)
     text = value.strip()
     if not text:
         return None
-    problem = _CellProblem("", f'{label} "{text}" is not a date; write it like 2026-03-07.')
+    problem = CellProblem("", f'{label} "{text}" is not a date; write it like 2026-03-07.')
     bare = _TIME_TAIL.sub("", text).strip()
     try:
         if bare.isdigit():
@@ -852,8 +855,8 @@ class _Row:
         label = field_label(self.kind, field)
         try:
             read = read_date(self.values.get(field, ""), self.order, label)
-        except _CellProblem as exc:
-            raise _CellProblem(field, exc.message) from None
+        except CellProblem as exc:
+            raise CellProblem(field, exc.message) from None
         if read is None:
             return None
         if read.note:
@@ -863,7 +866,7 @@ class _Row:
     def required_date(self, field: str) -> dt.date:
         value = self.date(field)
         if value is None:
-            raise _CellProblem(field, f"{field_label(self.kind, field)} is required.")
+            raise CellProblem(field, f"{field_label(self.kind, field)} is required.")
         return value
 
     def one_of(self, field: str, table: Mapping[str, str], hint: str) -> str | None:
@@ -876,7 +879,7 @@ class _Row:
         starting = {code for name, code in table.items() if name.startswith(key)}
         if len(starting) == 1:
             return starting.pop()
-        raise _CellProblem(
+        raise CellProblem(
             field, f'{field_label(self.kind, field)} "{text}" is not in the list; {hint}.'
         )
 
@@ -890,8 +893,8 @@ class _Row:
         if len(ids) == 1:
             return ids[0]
         if not ids:
-            raise _CellProblem(field, f"No {what} called {text} is in the records; {hint}.")
-        raise _CellProblem(
+            raise CellProblem(field, f"No {what} called {text} is in the records; {hint}.")
+        raise CellProblem(
             field, f"{len(ids)} {what}s are called {text}; clear the cell and choose one later."
         )
 
@@ -903,7 +906,7 @@ class _Row:
         key = _name_key(text)
         if key not in words:
             choices = " or ".join(sorted({w for w in words if len(w) > 3})[:2])
-            raise _CellProblem("status", f'Status "{text}" should be {choices}.')
+            raise CellProblem("status", f'Status "{text}" should be {choices}.')
         return words[key]
 
 
@@ -931,13 +934,13 @@ def _resident_record(row: _Row) -> ResidentRecord:
         phase_id = lk.phases.get(_name_key(phase_text))
         if phase_id is None:
             names = ", ".join(k for k in lk.phases if k)
-            raise _CellProblem("phase", f'Phase "{phase_text}" is not a phase here ({names}).')
+            raise CellProblem("phase", f'Phase "{phase_text}" is not a phase here ({names}).')
     elif lk.first_phase is not None:
         phase_id = lk.first_phase[0]
         if "phase" in row.values:
             row.notes.append(f"No phase given: starts in {lk.first_phase[1]}")
     else:
-        raise _CellProblem("phase", "The house has no program phase; add one in the settings.")
+        raise CellProblem("phase", "The house has no program phase; add one in the settings.")
     living_hint = "write one of the codes, such as shelter, jail, treatment or own_rent"
     details = resident_service.ResidentDetails(
         first_name=first,
@@ -969,23 +972,23 @@ def _resident_record(row: _Row) -> ResidentRecord:
     leaving = ("discharge_reason", "discharge_outcome", "living_situation_at_exit")
     if discharge_date is None:
         if left:
-            raise _CellProblem(
+            raise CellProblem(
                 "discharge_date", "Discharge date is required for a discharged resident."
             )
         given = [f for f in (*leaving, "discharge_notes") if row.text(f)]
         if given:
-            raise _CellProblem(
+            raise CellProblem(
                 given[0],
                 f"{field_label(row.kind, given[0])} is given but the discharge date is empty.",
             )
         return ResidentRecord(details, admission)
     if left is False:
-        raise _CellProblem(
+        raise CellProblem(
             "discharge_date", "The row has a discharge date but says active; clear one of them."
         )
     reason = row.one_of("discharge_reason", _DISCHARGE_REASONS, _reason_hint())
     if reason is None:
-        raise _CellProblem(
+        raise CellProblem(
             "discharge_reason",
             f"Discharge reason is required with a discharge date; {_reason_hint()}.",
         )
@@ -1011,7 +1014,7 @@ def _mentor_record(row: _Row) -> MentorRecord:
     if row.text("former_resident"):
         try:
             former_id = row.person("former_resident", row.lk.residents, "resident", "")
-        except _CellProblem:
+        except CellProblem:
             # Residents usually come after their mentors; the link can be made on the form.
             row.notes.append(
                 f"Former resident {row.text('former_resident')} is not linked (not found in the "
@@ -1031,11 +1034,9 @@ def _mentor_record(row: _Row) -> MentorRecord:
     left = row.status(_MENTOR_STATUS)
     end_date = row.date("end_date")
     if left and end_date is None:
-        raise _CellProblem("end_date", "End date is required for an inactive peer mentor.")
+        raise CellProblem("end_date", "End date is required for an inactive peer mentor.")
     if left is False and end_date is not None:
-        raise _CellProblem(
-            "end_date", "The row has an end date but says active; clear one of them."
-        )
+        raise CellProblem("end_date", "The row has an end date but says active; clear one of them.")
     return MentorRecord(details, end_date)
 
 
@@ -1161,7 +1162,7 @@ def _preview(
         name, line = row.display_name(), sheet_row.line
         try:
             record = convert(row)
-        except _CellProblem as problem:
+        except CellProblem as problem:
             done[line] = PreviewRow(
                 line, RowStatus.WRONG, name, problem.message, problem.field, tuple(row.notes)
             )
