@@ -905,8 +905,8 @@ class _Row:
             return None
         key = _name_key(text)
         if key not in words:
-            choices = " or ".join(sorted({w for w in words if len(w) > 3})[:2])
-            raise CellProblem("status", f'Status "{text}" should be {choices}.')
+            gone = "discharged" if self.kind is ImportKind.RESIDENTS else "inactive"
+            raise CellProblem("status", f'Status "{text}" should be active or {gone}.')
         return words[key]
 
 

@@ -523,6 +523,7 @@ def test_discharged_residents_come_in_discharged_before_the_current_ones(
         "Jo,Pax,2026-01-02,4,A,discharged,2026-05-19,Completed program,,own_rent,Moved in with"
         " her sister\r\n"
         "Lu,Quo,2026-01-02,,,discharged,,,,,\r\n"
+        "Al,Bix,2026-01-02,,,gone fishing,,,,,\r\n"
         "Mo,Rex,2026-01-02,,,active,2026-02-02,moved_on,,,\r\n"
         "Ned,Sol,2026-01-02,,,,2026-02-02,,,,\r\n"
         "Oz,Tam,2026-01-02,,,,,,,,Said goodbye\r\n"
@@ -531,9 +532,10 @@ def test_discharged_residents_come_in_discharged_before_the_current_ones(
     rows = by_line(result)
     assert [rows[n].status for n in (2, 3)] == [RowStatus.NEW, RowStatus.NEW]
     assert rows[4].reason == "Discharge date is required for a discharged resident."
-    assert rows[5].reason == "The row has a discharge date but says active; clear one of them."
-    assert rows[6].reason.startswith("Discharge reason is required with a discharge date")
-    assert rows[7].reason == "Discharge notes is given but the discharge date is empty."
+    assert rows[5].reason == 'Status "gone fishing" should be active or discharged.'
+    assert rows[6].reason == "The row has a discharge date but says active; clear one of them."
+    assert rows[7].reason.startswith("Discharge reason is required with a discharge date")
+    assert rows[8].reason == "Discharge notes is given but the discharge date is empty."
     with db.begin() as s:
         done = imports.import_rows(s, admin, result)
     with db.read() as s:
