@@ -31,7 +31,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -55,10 +55,26 @@ from peerdesk.core.services.settings import get_settings
 # A cell as read: CSV cells are text; a workbook also gives numbers and dates.
 Cell = str | int | float | dt.date
 
+# Told (rows done, rows in all) after each row of a preview or an import; returning False
+# stops it with ImportCancelled and nothing written (the window's Cancel button).
+Progress = Callable[[int, int], bool]
+
 PREFERENCE_KEY = "import.mapping.{kind}"
 CSV_DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class ImportCancelled(ImportProblem):
+    """The person stopped a preview or an import; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("The import was stopped; nothing was written.")
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and not progress(done, total):
+        raise ImportCancelled
 
 
 class ImportKind(StrEnum):
@@ -350,14 +366,12 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
-        # Windows-1252 leaves five bytes undefined; those alone fall back to Latin-1.
-        text = "".join(
-            data[i : i + 1].decode("cp1252", errors="strict")
-            if data[i] not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-            else chr(data[i])
-            for i in range(len(data))
-        )
-        return text, "Windows-1252"
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        # One of the five bytes Windows-1252 leaves undefined: Latin-1 reads every byte.
+        return data.decode("latin-1"), "Latin-1"
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -436,12 +450,7 @@ def read_sheet(path: Path | str) -> Sheet:
     """Read a ``.csv`` or ``.xlsx`` file (told apart by their content, not their name)."""
     path = Path(path)
     try:
-        with path.open("rb") as f:
-            start = f.read(4)
-            if start == XLSX_MAGIC:
-                f.close()
-                return read_xlsx(path)
-            data = start + f.read()
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ImportProblem(f"There is no file {path}; check the name and the folder.") from None
     except IsADirectoryError:
@@ -450,7 +459,9 @@ def read_sheet(path: Path | str) -> Sheet:
         raise ImportProblem(
             f"{path} could not be read ({exc.strerror or exc}); check the drive and try again."
         ) from exc
-    if start == XLS_MAGIC:
+    if data.startswith(XLSX_MAGIC):
+        return read_xlsx(path)
+    if data.startswith(XLS_MAGIC):
         raise ImportProblem(
             f"{path.name} is an old Excel file (.xls); open it in Excel and save it as .xlsx "
             "or CSV, then import that."
@@ -1142,6 +1153,7 @@ def _preview(
     sheet: Sheet,
     mapping: ColumnMapping,
     date_order: vocab.DateOrder | None,
+    progress: Progress | None,
 ) -> tuple[Preview, SessionTransaction, dict[int, int]]:
     """Build the preview with every new row saved inside one SAVEPOINT, which is returned
     open: the caller rolls it back (a preview) or keeps it (an import in one pass)."""
@@ -1169,10 +1181,40 @@ def _preview(
             continue
         candidates.append((line, record, name, tuple(row.notes)))
 
+    outer = s.begin_nested()
+    try:
+        saved = _check_rows(s, actor, candidates, existing, same_what, done, progress)
+    except BaseException:
+        outer.rollback()
+        raise
+    preview = Preview(
+        kind=kind,
+        file_name=sheet.file_name,
+        header=sheet.header,
+        mapping=mapping,
+        date_order=order,
+        rows=tuple(done[line] for line in sorted(done)),
+    )
+    return preview, outer, saved
+
+
+def _check_rows(
+    s: Session,
+    actor: Actor,
+    candidates: list[tuple[int, Record, str, tuple[str, ...]]],
+    existing: set[tuple[object, ...]],
+    same_what: str,
+    done: dict[int, PreviewRow],
+    progress: Progress | None,
+) -> dict[int, int]:
+    """Save each candidate row in its own SAVEPOINT (kept if the service accepts it, so the
+    rows after it are checked against it), marking it new, duplicate or wrong in ``done``.
+    Returns the new record's id by line."""
     saved: dict[int, int] = {}
     saved_keys: dict[tuple[object, ...], int] = {}
-    outer = s.begin_nested()
-    for line, record, name, notes in sorted(candidates, key=lambda c: _saving_order(c[0], c[1])):
+    ordered = sorted(candidates, key=lambda c: _saving_order(c[0], c[1]))
+    for count, (line, record, name, notes) in enumerate(ordered, start=1):
+        _report(progress, count - 1, len(ordered))
         key = _key(record)
         if key is not None and (key in existing or key in saved_keys):
             reason = (
@@ -1193,15 +1235,8 @@ def _preview(
             if key is not None:
                 saved_keys[key] = line
             done[line] = PreviewRow(line, RowStatus.NEW, name, "", "", notes, record)
-    preview = Preview(
-        kind=kind,
-        file_name=sheet.file_name,
-        header=sheet.header,
-        mapping=mapping,
-        date_order=order,
-        rows=tuple(done[line] for line in sorted(done)),
-    )
-    return preview, outer, saved
+    _report(progress, len(ordered), len(ordered))
+    return saved
 
 
 def preview_import(
@@ -1211,6 +1246,7 @@ def preview_import(
     mapping: ColumnMapping,
     *,
     date_order: vocab.DateOrder | None = None,
+    progress: Progress | None = None,
 ) -> Preview:
     """Mark every row new, duplicate or wrong; writes nothing.
 
@@ -1218,7 +1254,7 @@ def preview_import(
     inside a SAVEPOINT that is rolled back before this returns. ``date_order`` overrides the
     house setting for ambiguous dates such as 3/7/2026.
     """
-    preview, outer, _saved = _preview(s, actor, sheet, mapping, date_order)
+    preview, outer, _saved = _preview(s, actor, sheet, mapping, date_order, progress)
     outer.rollback()
     return preview
 
@@ -1288,7 +1324,12 @@ def _finish(
 
 
 def import_rows(
-    s: Session, actor: Actor, preview: Preview, lines: Collection[int] | None = None
+    s: Session,
+    actor: Actor,
+    preview: Preview,
+    lines: Collection[int] | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import the chosen new rows of a preview (all of them when ``lines`` is None).
 
@@ -1317,7 +1358,9 @@ def import_rows(
     ids: list[int] = []
     outer = s.begin_nested()
     try:
-        for row in sorted(rows, key=lambda r: _saving_order(r.line, r.record)):  # type: ignore[arg-type]
+        ordered = sorted(rows, key=lambda r: _saving_order(r.line, r.record))  # type: ignore[arg-type]
+        for count, row in enumerate(ordered):
+            _report(progress, count, len(ordered))
             assert row.record is not None
             try:
                 ids.append(_save(s, actor, row.record))
@@ -1326,6 +1369,7 @@ def import_rows(
                     f"Nothing was imported: line {row.line} ({row.name}) was refused now "
                     f"({str(exc).rstrip('.')}); preview the file again."
                 ) from exc
+        _report(progress, len(ordered), len(ordered))
     except BaseException:
         outer.rollback()
         raise
@@ -1341,10 +1385,11 @@ def import_sheet(
     *,
     date_order: vocab.DateOrder | None = None,
     skip_wrong_rows: bool = False,
+    progress: Progress | None = None,
 ) -> ImportOutcome:
     """Preview and import in one pass (the command line): every new row is imported unless
     some rows are wrong and ``skip_wrong_rows`` is False, in which case nothing is written."""
-    preview, outer, saved = _preview(s, actor, sheet, mapping, date_order)
+    preview, outer, saved = _preview(s, actor, sheet, mapping, date_order, progress)
     if preview.wrong and not skip_wrong_rows:
         outer.rollback()
         return ImportOutcome(preview, None)

@@ -701,3 +701,35 @@ def test_export_then_import_into_a_new_database_gives_the_same_records(
             assert outcome.result.imported == len(sheet.rows)
         for table in (CsvTable.MENTORS, CsvTable.RESIDENTS):
             assert exported(fresh, table) == exported(db, table)
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_progress_is_reported_and_stopping_writes_nothing(db: Database, admin: Actor) -> None:
+    data = "".join(f"P{n},Q,2026-01-0{1 + n % 9}\r\n" for n in range(5))
+    sheet = imports.read_csv_bytes(("First,Last,Intake\r\n" + data).encode(), "p.csv")
+    seen: list[tuple[int, int]] = []
+
+    def keep_going(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return True
+
+    with db.begin() as s:
+        mapping = imports.offered_mapping(s, RESIDENTS, sheet.header)
+        result = imports.preview_import(s, admin, sheet, mapping, progress=keep_going)
+    assert seen == [(n, 5) for n in range(6)]
+
+    before = counts(db)
+    stopped = "stopped; nothing was written"
+    with pytest.raises(imports.ImportCancelled, match=stopped), db.begin() as s:
+        imports.import_rows(s, admin, result, progress=lambda done, _total: done < 3)
+    with pytest.raises(imports.ImportCancelled), db.begin() as s:
+        imports.import_sheet(s, admin, sheet, mapping, progress=lambda done, _total: done < 2)
+    assert counts(db) == before
+
+
+def test_bytes_that_are_not_even_windows_1252_read_as_latin_1() -> None:
+    sheet = imports.read_csv_bytes(b"First,Last\r\nA\x81,B\xe9\r\n", "odd.csv")
+    assert sheet.source == "CSV, Latin-1, commas"
+    assert sheet.rows[0].cells == ("A\x81", "Bé")
