@@ -333,27 +333,27 @@ def _is_blank(cells: Sequence[Cell]) -> bool:
 
 
 def _build_sheet(file_name: str, source: str, records: Iterable[tuple[int, list[Cell]]]) -> Sheet:
-    header: tuple[str, ...] | None = None
-    header_line = 0
-    rows: list[SheetRow] = []
-    for line, cells in records:
-        if _is_blank(cells):
-            continue
-        if header is None:
-            names = [str(c) for c in cells]
-            while names and not names[-1]:
-                names.pop()  # trailing empty columns
-            header, header_line = tuple(names), line
-            continue
-        width = len(header)
+    filled = [(line, cells) for line, cells in records if not _is_blank(cells)]
+    if not filled:
+        raise ImportProblem(f"{file_name} is empty; choose the file that holds the records.")
+    # A title above the table ("Residents, June 2026") fills one cell; the header is the first
+    # row that names at least two columns (or the first row of a one-column sheet).
+    start = next(
+        (i for i, (_line, cells) in enumerate(filled) if sum(c != "" for c in cells) >= 2), 0
+    )
+    header_line, first = filled[start]
+    names = [_text(c) for c in first]
+    while names and not names[-1]:
+        names.pop()  # trailing empty columns
+    width = len(names)
+    rows = []
+    for line, cells in filled[start + 1 :]:
         cells = cells[:width] + [""] * (width - len(cells))
         if not _is_blank(cells):
             rows.append(SheetRow(line, tuple(cells)))
-    if header is None:
-        raise ImportProblem(f"{file_name} is empty; choose the file that holds the records.")
     if not rows:
         raise ImportProblem(f"{file_name} has a header row but no rows under it to import.")
-    return Sheet(file_name, source, header, header_line, tuple(rows))
+    return Sheet(file_name, source, tuple(names), header_line, tuple(rows))
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -548,6 +548,8 @@ def read_date(value: Cell, order: vocab.DateOrder, label: str = "Date") -> ReadD
     ``2026-03-07``, ``7 Mar 2026``, ``March 7, 2026``, Excel date cells and Excel serial
     numbers are never ambiguous. Raises :class:`CellProblem` for anything else.
     """
+    if isinstance(value, dt.datetime):
+        return ReadDate(value.date())
     if isinstance(value, dt.date):
         return ReadDate(value)
     if isinstance(value, int | float):

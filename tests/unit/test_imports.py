@@ -134,6 +134,19 @@ def test_files_that_cannot_be_read_are_one_sentence(tmp_path: Path) -> None:
         imports.read_sheet(broken)
 
 
+def test_a_title_above_the_header_is_skipped_but_a_one_column_sheet_still_reads() -> None:
+    sheet = imports.read_csv_bytes(
+        b"Residents June 2026,,\r\n\r\nFirst,Last,Intake\r\nA,B,C\r\n", "t"
+    )
+    assert (sheet.header_line, sheet.header, sheet.rows[0].line) == (
+        3,
+        ("First", "Last", "Intake"),
+        4,
+    )
+    sheet = imports.read_csv_bytes(b"Name\r\nJamie Doe\r\nAnn Lee\r\n", "names.csv")
+    assert (sheet.header, len(sheet.rows)) == (("Name",), 2)
+
+
 def test_a_csv_file_is_read_whatever_its_name(tmp_path: Path) -> None:
     path = tmp_path / "residents.txt"
     path.write_bytes(MESSY.encode("utf-8"))
@@ -160,16 +173,19 @@ def test_an_excel_sheet_with_date_cells_and_serial_numbers(
     path = write_xlsx(
         tmp_path / "house.xlsx",
         [
+            ["Residents — June 2026"],  # a title above the table
+            [],
             ["Given name", "Surname", "Birth date", "Intake Date", "Phone", "Room #"],
             ["José", "O'Neil", dt.datetime(1990, 5, 1), 46088, 5025551234, 12],
             [],
-            ["Zoë", "Ng", 32874, dt.date(2026, 3, 7), "502-555-0000", "3B"],
+            ["Zoë", "Ng", 32874, dt.datetime(2026, 3, 7, 14, 30), "502-555-0000", "3B"],
             ["Ann", "Lee", "3/7/1985", "7 Mar 2026", None, None, None],
         ],
     )
     sheet = imports.read_sheet(path)
     assert sheet.source == "Excel workbook, sheet Residents"
-    assert [row.line for row in sheet.rows] == [2, 4, 5]
+    assert (sheet.header_line, sheet.header[0]) == (3, "Given name")
+    assert [row.line for row in sheet.rows] == [4, 6, 7]
     result = preview(db, admin, sheet)
     assert [row.status for row in result.rows] == [RowStatus.NEW] * 3
     jose, zoe, ann = (row.record for row in result.rows)
@@ -181,8 +197,10 @@ def test_an_excel_sheet_with_date_cells_and_serial_numbers(
     assert jose.details.phone == "5025551234"
     assert jose.details.room == "12"
     assert zoe.details.date_of_birth == dt.date(1990, 1, 1)  # serial 32874
+    assert type(zoe.admission.intake_date) is dt.date  # the time of day is dropped
+    assert zoe.admission.intake_date == dt.date(2026, 3, 7)
     assert ann.details.date_of_birth == dt.date(1985, 3, 7)
-    assert by_line(result)[5].notes == ("Date of birth 3/7/1985 read as 7 Mar 1985 (month first)",)
+    assert by_line(result)[7].notes == ("Date of birth 3/7/1985 read as 7 Mar 1985 (month first)",)
 
 
 # --------------------------------------------------------------------------- dates
