@@ -773,6 +773,7 @@ class _Lookups:
     """Everything a row refers to by name, read once per preview."""
 
     phases: dict[str, int]
+    phase_names: list[str]
     first_phase: tuple[int, str] | None
     living: dict[str, str]
     mentors: dict[str, list[int]]
@@ -781,14 +782,17 @@ class _Lookups:
     @classmethod
     def load(cls, s: Session) -> _Lookups:
         phases: dict[str, int] = {}
+        phase_names: list[str] = []
         first_phase = None
         for phase in s.execute(
             select(ProgramPhase).order_by(ProgramPhase.position, ProgramPhase.id)
         ).scalars():
             for name in (phase.short_name, phase.name):
                 phases[_name_key(name)] = phase.id
-            if first_phase is None and phase.active:
-                first_phase = (phase.id, phase.name)
+            if phase.active:
+                phase_names.append(phase.name)
+                if first_phase is None:
+                    first_phase = (phase.id, phase.name)
         living: dict[str, str] = {}
         for code, label in s.execute(select(LivingSituation.code, LivingSituation.label)):
             living[_name_key(code)] = code
@@ -799,7 +803,7 @@ class _Lookups:
         residents: dict[str, list[int]] = {}
         for r in s.execute(select(Resident.id, Resident.first_name, Resident.last_name)):
             residents.setdefault(_name_key(f"{r.first_name} {r.last_name}"), []).append(r.id)
-        return cls(phases, first_phase, living, mentors, residents)
+        return cls(phases, phase_names, first_phase, living, mentors, residents)
 
 
 def _existing_keys(s: Session, kind: ImportKind) -> set[tuple[object, ...]]:
@@ -946,7 +950,7 @@ def _resident_record(row: _Row) -> ResidentRecord:
     if phase_text:
         phase_id = lk.phases.get(_name_key(phase_text))
         if phase_id is None:
-            names = ", ".join(k for k in lk.phases if k)
+            names = ", ".join(lk.phase_names)
             raise CellProblem("phase", f'Phase "{phase_text}" is not a phase here ({names}).')
     elif lk.first_phase is not None:
         phase_id = lk.first_phase[0]

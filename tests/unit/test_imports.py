@@ -437,7 +437,10 @@ def test_each_row_is_new_duplicate_or_wrong_with_its_reason(db: Database, admin:
     assert rows[6].reason == "same name and date of birth as line 2"
     assert rows[7].field == "intake_date"
     assert rows[7].reason == "Intake date (1 Jul 2026) is in the future; today is 15 Jun 2026."
-    assert rows[8].reason.startswith('Phase "Phase 9" is not a phase here')
+    assert rows[8].reason == (
+        'Phase "Phase 9" is not a phase here (Safe Off the Streets, Motivational Track I, '
+        "Motivational Track II, Phase I, Phase II)."
+    )
     assert rows[9].reason.startswith("No peer mentor called Nobody Here is in the records")
     assert rows[10].reason == 'Date of birth "31/31/1991" is not a date; write it like 2026-03-07.'
     assert (rows[11].field, rows[11].reason) == ("first_name", "First name is required.")
