@@ -149,12 +149,14 @@ def _cmd_export_csv(ctx: Context) -> int:
 
 
 def _preview_line(row: PreviewRow) -> str:
+    """One row of the preview on one line (line breaks and control characters from the
+    spreadsheet shown as spaces, so they cannot break the listing or the terminal)."""
     text = f"line {row.line:<5} {row.status.value:<9} {row.name}"
     if row.reason:
         text += f": {row.reason}"
     if row.notes:
         text += f" [{'; '.join(row.notes)}]"
-    return text
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 def _cmd_import(ctx: Context) -> int:

@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import math
 import re
 import unicodedata
 import warnings
@@ -533,6 +534,8 @@ def _year(text: str) -> int:
 
 
 def _excel_serial(number: float) -> dt.date | None:
+    if not math.isfinite(number):
+        return None
     whole = int(number)
     if not EXCEL_FIRST_SERIAL <= whole <= EXCEL_LAST_SERIAL:
         return None  # a bare year (1985), or nothing a spreadsheet would call a date

@@ -19,6 +19,7 @@ RESIDENTS_CSV = (
     "Ann;Lee;1985-07-13;7 Mar 2026;1;A;MT I\r\n"
     "JOSÉ;o'neil;1990-03-07;2026-03-09;;;\r\n"
     "Bo;Ng;1991-01-01;2026-03-07;2;B;\r\n"
+    '"Cy\r\nRo";"\x1b[2JVu";1991-01-01;2030-03-07;;;\r\n'
 )
 
 
@@ -56,9 +57,11 @@ def test_a_dry_run_prints_every_row_and_writes_nothing(house: Path, sheet: Path)
     assert ": same name and date of birth as line 2 [No phase given" in lines[2]
     assert lines[2].split()[:3] == ["line", "5", "duplicate"]
     assert lines[3].split()[:3] == ["line", "6", "new"]
-    assert lines[4] == (
+    # A name with a line break and a terminal escape stays on its one line, made harmless.
+    assert lines[4].startswith("line 7     wrong     Cy  Ro  [2JVu: Intake date (7 Mar 2030)")
+    assert lines[5] == (
         "Dry run of residents.csv (CSV, UTF-8, semicolons; dates read month first): "
-        "2 new, 1 duplicate, 1 wrong; nothing was written."
+        "2 new, 1 duplicate, 2 wrong; nothing was written."
     )
     assert count(house, "residents") == 0
     assert count(house, "audit_events") == audit_before
@@ -68,12 +71,12 @@ def test_the_date_order_option_reads_3_7_as_3_july(house: Path, sheet: Path) -> 
     result = run("--db", house, "import", "residents", sheet, "--dry-run", "--date-order", "dmy")
     assert result.returncode == 0, result.stderr
     assert "read as 3 Jul 1990 (day first)" in result.stdout
-    assert "dates read day first): 3 new, 0 duplicates, 1 wrong" in result.stdout
+    assert "dates read day first): 3 new, 0 duplicates, 2 wrong" in result.stdout
 
 
 def test_a_real_run_with_wrong_rows_lists_them_and_writes_nothing(house: Path, sheet: Path) -> None:
     result = run("--db", house, "import", "residents", sheet)
-    assert_one_sentence(result, "1 row is wrong in residents.csv", "--skip-bad-rows")
+    assert_one_sentence(result, "2 rows are wrong in residents.csv", "--skip-bad-rows")
     assert "nothing was imported" in result.stderr
     assert "line 4     wrong     Ann Lee: Room 1 bed A is taken by José O'Neil." in result.stdout
     assert count(house, "residents") == 0
@@ -85,16 +88,16 @@ def test_skip_bad_rows_imports_the_rest_and_reports_what_it_skipped(
     result = run("--db", house, "import", "residents", sheet, "--skip-bad-rows")
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
-    assert [line.split()[2] for line in out[:-1]] == ["wrong", "duplicate"]
+    assert [line.split()[2] for line in out[:-1]] == ["wrong", "duplicate", "wrong"]
     assert out[-1] == (
-        "Imported 2 residents from residents.csv; skipped 1 duplicate and 1 wrong row."
+        "Imported 2 residents from residents.csv; skipped 1 duplicate and 2 wrong rows."
     )
     assert count(house, "residents") == 2
     # Run again: everyone is a duplicate now, and nothing more is written.
     again = run("--db", house, "import", "residents", sheet, "--skip-bad-rows")
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[-1] == (
-        "Imported 0 residents from residents.csv; skipped 3 duplicates and 1 wrong row."
+        "Imported 0 residents from residents.csv; skipped 3 duplicates and 2 wrong rows."
     )
     assert count(house, "residents") == 2
     check = run("--db", house, "check")

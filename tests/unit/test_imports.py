@@ -240,6 +240,9 @@ def test_excel_serial_numbers_and_date_cells() -> None:
     assert imports.read_date(46088, MDY) == imports.ReadDate(dt.date(2026, 3, 7))
     assert imports.read_date(46088.0, MDY) == imports.ReadDate(dt.date(2026, 3, 7))
     assert imports.read_date(dt.date(2026, 3, 7), DMY) == imports.ReadDate(dt.date(2026, 3, 7))
+    for number in (7, 1985, float("nan"), float("inf"), 10**9):
+        with pytest.raises(imports.CellProblem, match="is not a date"):
+            imports.read_date(number, MDY)
 
 
 def test_how_an_ambiguous_date_was_read_is_said() -> None:
