@@ -25,6 +25,7 @@ from peerdesk.paths import Paths, resolve_paths
 if TYPE_CHECKING:
     from peerdesk.core.audit import Actor
     from peerdesk.core.db import Database
+    from peerdesk.core.imports import PreviewRow
 
 PASSWORD_ENV = "PEERDESK_PASSWORD"
 
@@ -189,6 +190,60 @@ def _cmd_export_csv(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _preview_line(row: PreviewRow) -> str:
+    """One row of the preview on one line (line breaks and control characters from the
+    spreadsheet shown as spaces, so they cannot break the listing or the terminal)."""
+    text = f"line {row.line:<5} {row.status.value:<9} {row.name}"
+    if row.reason:
+        text += f": {row.reason}"
+    if row.notes:
+        text += f" [{'; '.join(row.notes)}]"
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _cmd_import(ctx: Context) -> int:
+    from peerdesk.core import imports, vocab
+    from peerdesk.core.errors import ImportProblem
+
+    args = ctx.args
+    actor = ctx.actor()
+    kind = imports.ImportKind(args.kind)
+    sheet = imports.read_sheet(Path(args.file))
+    order = vocab.DateOrder(args.date_order) if args.date_order else None
+    db = ctx.open_db()
+    if args.dry_run:
+        # The preview saves each row inside a savepoint it rolls back: nothing is kept.
+        with db.begin() as s:
+            mapping = imports.offered_mapping(s, kind, sheet.header)
+            preview = imports.preview_import(s, actor, sheet, mapping, date_order=order)
+        for row in preview.rows:
+            print(_preview_line(row))
+        print(
+            f"Dry run of {sheet.file_name} ({sheet.source}; dates read "
+            f"{preview.date_order.label.split(' (')[0].lower()}): {preview.summary()}; "
+            "nothing was written."
+        )
+        return EXIT_OK
+    with db.begin() as s:
+        mapping = imports.offered_mapping(s, kind, sheet.header)
+        outcome = imports.import_sheet(
+            s, actor, sheet, mapping, date_order=order, skip_wrong_rows=args.skip_bad_rows
+        )
+    for row in outcome.preview.rows:
+        if row.status is not imports.RowStatus.NEW:
+            print(_preview_line(row))
+    if outcome.result is None:
+        wrong = len(outcome.preview.wrong)
+        raise ImportProblem(
+            f"{wrong} {'row is' if wrong == 1 else 'rows are'} wrong in {sheet.file_name} "
+            f"(listed above), so nothing was imported; correct {'it' if wrong == 1 else 'them'} "
+            "in the spreadsheet, or run "
+            "again with --skip-bad-rows to import the other rows."
+        )
+    print(outcome.result.summary())
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- the parser
 
 
@@ -257,6 +312,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     csv_parser.add_argument("--out", required=True, metavar="FILE.csv")
     csv_parser.set_defaults(handler=_cmd_export_csv)
+
+    import_parser = commands.add_parser(
+        "import", help="bring residents or peer mentors in from a .csv or .xlsx spreadsheet"
+    )
+    import_parser.add_argument("kind", choices=["residents", "mentors"])
+    import_parser.add_argument("file", metavar="FILE", help="a .csv or .xlsx file")
+    import_parser.add_argument(
+        "--dry-run", action="store_true", help="print what would happen to each row; write nothing"
+    )
+    import_parser.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows even when some rows are wrong (they are listed)",
+    )
+    import_parser.add_argument(
+        "--date-order",
+        choices=["mdy", "dmy"],
+        help="how to read a date like 3/7/2026: mdy = 7 March, dmy = 3 July "
+        "(default: the house setting)",
+    )
+    import_parser.set_defaults(handler=_cmd_import)
     return parser
 
 

@@ -4,6 +4,9 @@ UTF-8 with a header row of field names (``first_name``, ``last_name``, ``status`
 ``intake_date`` …), ISO dates, one row per record. Text that a spreadsheet would run as a
 formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with an
 apostrophe so opening the file can never run anything.
+
+The residents and mentors exports carry every field the import reads back (the import undoes
+the apostrophe), so exporting and importing into a new database gives the same records.
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ def _residents() -> Select[*tuple[Any, ...]]:
             stay.discharge_reason,
             stay.discharge_outcome,
             stay.exit_living_situation.label("living_situation_at_exit"),
+            stay.discharge_notes,
             Resident.notes,
         )
         .join(resident_overview, resident_overview.c.resident_id == Resident.id)
