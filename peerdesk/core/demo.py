@@ -280,6 +280,12 @@ class _House:
         self.attendance: list[tuple[int, int, int | None, int | None]] = []
         self.next_id: dict[str, int] = {}
         self.used_names: set[tuple[str, str]] = set()
+        # Two beds (A and B) to a room, rooms numbered from 101; a bed is taken at admission
+        # and freed at discharge, so no two people in residence share one.
+        self.free_beds: list[tuple[str, str]] = [
+            (str(101 + n // 2), "AB"[n % 2]) for n in range(beds)
+        ]
+        self.resident_bed: dict[int, tuple[str, str]] = {}
 
     def new_id(self, table: str) -> int:
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -411,7 +417,6 @@ class _House:
             self.resident_first[resident] = first
             self.former_names[resident] = (first, last)
             dob = day - dt.timedelta(days=self.rng.randint(19 * 365, 62 * 365))
-            room = 1 + (resident * 7) % max(1, self.beds // 2)
             self.rows.add(
                 "residents",
                 [
@@ -440,8 +445,8 @@ class _House:
                     self._phone(),
                     " ".join(self._name()),
                     self._phone(),
-                    str(100 + room),
-                    "AB"[resident % 2],
+                    "",  # room and bed: the last bed they had, written at the end
+                    "",
                     None,
                     "",
                     _stamp(day),
@@ -455,6 +460,8 @@ class _House:
         self._first_phase_plan(stay)
         self.stays.append(stay)
         self.active.append(stay)
+        if self.free_beds:
+            self.resident_bed[resident] = self.free_beds.pop(0)
         mentor = self.pick_mentor(day)
         self.resident_mentor[resident] = mentor.id
         mentor.caseload += 1
@@ -473,6 +480,10 @@ class _House:
     def discharge(self, stay: _Stay, day: dt.date, reason: vocab.DischargeReason) -> None:
         stay.discharge = day
         stay.phases = [(i, d) for i, d in stay.phases if d <= day]
+        bed = self.resident_bed.get(stay.resident)
+        if bed is not None:
+            self.free_beds.append(bed)
+            self.free_beds.sort()
         self.active.remove(stay)
         mentor_id = self.resident_mentor.pop(stay.resident)
         for mentor in self.mentors:
@@ -958,6 +969,10 @@ class _House:
                     ),
                 )
 
+    def last_beds(self) -> list[tuple[str, str, int]]:
+        """(room, bed, resident id): where each resident slept last."""
+        return [(room, bed, resident) for resident, (room, bed) in self.resident_bed.items()]
+
     def current_mentors(self) -> list[tuple[int, int]]:
         """(mentor id, resident id) for everyone in residence at the end."""
         return [(self.resident_mentor[s.resident], s.resident) for s in self.active]
@@ -1094,6 +1109,9 @@ def _write(db: Database, house: _House, actor: Actor) -> None:
                     )
             connection.executemany(
                 "UPDATE residents SET mentor_id = ? WHERE id = ?", house.current_mentors()
+            )
+            connection.executemany(
+                "UPDATE residents SET room = ?, bed = ? WHERE id = ?", house.last_beds()
             )
             connection.executemany(
                 "UPDATE mentors SET status = 'inactive', end_date = ? WHERE id = ?",

@@ -207,3 +207,25 @@ def test_ten_years_of_a_hundred_beds_in_under_two_minutes(
     attendance = _scalar(db, "SELECT count(*) FROM session_attendees")
     assert elapsed < 120, elapsed
     assert attendance > 500_000
+
+
+def test_no_two_residents_in_residence_share_a_bed(demo: Database) -> None:
+    assert (
+        _scalar(
+            demo,
+            """
+        SELECT count(*) FROM (
+            SELECT r.room, r.bed FROM residents r JOIN resident_overview o ON o.resident_id = r.id
+            WHERE o.status = 'active' GROUP BY r.room, r.bed HAVING count(*) > 1)""",
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            demo,
+            """
+        SELECT count(*) FROM residents r JOIN resident_overview o ON o.resident_id = r.id
+        WHERE o.status = 'active' AND (r.room = '' OR r.bed = '')""",
+        )
+        == 0
+    )
