@@ -72,6 +72,7 @@ class FormDialog(QDialog):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not here
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.body = QWidget()
         self.body.setObjectName("formBody")
@@ -135,7 +136,12 @@ class FormDialog(QDialog):
         self.ok_button.setEnabled(False)
 
     def fit_to_screen(self, preferred: QSize) -> None:
-        """Open at ``preferred`` size or the content's, whichever is larger, within the screen."""
+        """Open at ``preferred`` size or the content's, whichever is larger, within the screen.
+
+        Called last by every form: it also puts Save and Cancel after the fields in the Tab
+        order (the buttons were made before the fields, so they would otherwise come first).
+        """
+        self._buttons_last_in_tab_order()
         content = self.body.sizeHint()
         chrome = self.buttons.sizeHint().height() + 48
         width = max(preferred.width(), content.width() + 48)
@@ -146,6 +152,17 @@ class FormDialog(QDialog):
             width = min(width, int(area.width() * 0.95))
             height = min(height, int(area.height() * 0.92))
         self.resize(width, height)
+
+    def _buttons_last_in_tab_order(self) -> None:
+        last: QWidget | None = None
+        widget = self.nextInFocusChain()
+        while widget is not self:
+            if self.body.isAncestorOf(widget) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                last = widget
+            widget = widget.nextInFocusChain()
+        if last is not None:
+            QWidget.setTabOrder(last, self.ok_button)
+        QWidget.setTabOrder(self.ok_button, self.cancel_button)
 
     # -- the save flow -------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QSizePolicy, QWidget
 
 from peerdesk.core import clock
@@ -69,7 +69,6 @@ class DateField(QWidget):
         self.date_edit.setMinimumDate(EARLIEST)
         self.date_edit.dateChanged.connect(self._on_date_edit_dateChanged)
         row.addWidget(self.date_edit, 1)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # A date is short: it keeps its natural width instead of stretching across the form.
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.set_date(value if (value is not None or optional) else self._default)

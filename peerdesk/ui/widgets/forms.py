@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
@@ -228,7 +229,13 @@ class FormSection(QGroupBox):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.setAccessibleName(plain_text(title))
+        if title:
+            self.setAccessibleName(plain_text(title))
+        else:
+            # Untitled: a plain stretch of the form, without a frame.
+            self.setFlat(True)
+            self.setStyleSheet("QGroupBox { border: none; margin: 0; padding: 0; }")
+            self.form.setContentsMargins(0, 0, 0, 0)
 
     def add_field(
         self,
@@ -276,6 +283,15 @@ class FormSection(QGroupBox):
         if fields:
             self.errors.register(fields, widget, message)
         return buddy
+
+    def add_button(self, button: QWidget) -> None:
+        """A button under the fields, at its natural size (an "Add" for a sub-form)."""
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(button)
+        row.addStretch(1)
+        self.form.addRow("", holder)
 
     def add_row_widget(self, widget: QWidget) -> None:
         """A whole-width row (a sentence, a group of tick boxes)."""

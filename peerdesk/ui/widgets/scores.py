@@ -58,7 +58,6 @@ class ScoreChooser(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         self.group.idToggled.connect(self._on_group_idToggled)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.buttons[0])
         self.setAccessibleName(self.tr("Score"))
 
@@ -101,7 +100,10 @@ class OptionalScoreSpin(QSpinBox):
         self.setRange(low - 1, high)
         self.setSpecialValueText("—")
         self.setValue(low - 1)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # Wide enough to read "10" at any font size, not stretched across the form.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00000") + 36)
 
     def score(self) -> int | None:
         value = self.value()
