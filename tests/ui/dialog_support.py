@@ -92,7 +92,7 @@ _INPUTS = (
     QAbstractButton,
     QAbstractItemView,
 )
-_INSIDE = (QAbstractSpinBox, QComboBox, QCalendarWidget, QAbstractItemView, QTabBar)
+_INSIDE = (QAbstractSpinBox, QComboBox, QCalendarWidget, QAbstractItemView, QTabBar, QLineEdit)
 
 
 def _inner_part(widget: QWidget, top: QWidget) -> bool:
@@ -113,8 +113,9 @@ def _describe(widget: QWidget) -> str:
 
 
 def control_problems(dialog: QWidget) -> list[str]:
-    """Every input must have an accessible name and be reachable by a mnemonic (its own text's,
-    or the label whose buddy it or its container is); no two visible mnemonics may clash."""
+    """Every input on show must have an accessible name and be reachable by a mnemonic (its
+    own text's, or the label whose buddy it or its container is); no two visible mnemonics
+    may clash."""
     problems: list[str] = []
     labelled = {
         id(label.buddy())
@@ -122,8 +123,12 @@ def control_problems(dialog: QWidget) -> list[str]:
         if label.buddy() is not None and mnemonic_of(label.text())
     }
     for widget in dialog.findChildren(QWidget):
-        if not isinstance(widget, _INPUTS) or _inner_part(widget, dialog):
-            continue
+        if (
+            not isinstance(widget, _INPUTS)
+            or _inner_part(widget, dialog)
+            or not widget.isVisibleTo(dialog)
+        ):
+            continue  # parts of compound controls, and controls not on show (another page)
         if not widget.accessibleName():
             problems.append(f"{_describe(widget)} has no accessible name")
         if isinstance(widget, QAbstractButton) and mnemonic_of(widget.text()):

@@ -127,6 +127,7 @@ class FormDialog(QDialog):
                 load(s)
         except PeerDeskError as exc:
             self.show_refusal(str(exc))
+            self.body.setEnabled(False)  # nothing here can be used
             return False
         return True
 

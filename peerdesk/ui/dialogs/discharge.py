@@ -82,7 +82,7 @@ class DischargeDialog(FormDialog):
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
         self.notes.setPlaceholderText(self.tr("optional: how they left, follow-up agreed"))
-        section.add_field(self.tr("&Date of discharge:"), self.discharge_date, "discharge_date")
+        section.add_field(self.tr("Discharge da&te:"), self.discharge_date, "discharge_date")
         section.add_field(self.tr("&Reason:"), self.reason, "reason")
         section.add_field(
             self.tr("&Outcome:"),
@@ -181,7 +181,7 @@ class ReadmitDialog(FormDialog):
         self.referral.setCurrentIndex(-1)
         self.referral.lineEdit().setPlaceholderText(self.tr("who sent them (optional)"))
         self.living = ChoiceCombo(self.body, placeholder=self.tr("Choose…"))
-        stay.add_field(self.tr("&Readmission date:"), self.intake_date, "intake_date")
+        stay.add_field(self.tr("Readmission &date:"), self.intake_date, "intake_date")
         stay.add_field(self.tr("Ph&ase:"), self.phase, "phase_id")
         stay.add_field(self.tr("Referred &by:"), self.referral, "referral_source")
         stay.add_field(self.tr("&Where they were living:"), self.living, "living_situation")

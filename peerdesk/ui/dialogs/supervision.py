@@ -54,10 +54,10 @@ class SupervisionDialog(FormDialog):
         self._supervisors: dict[int, str] = {}
         self._supervisor_filled = ""
         self._build()
-        self.read(self._load)
+        loaded = self.read(self._load)
         self.mentor.currentIndexChanged.connect(self._on_mentor_currentIndexChanged)
         self.set_ok_text(self.tr("&Save note") if note_id is None else self.tr("&Save"))
-        if not allowed(ctx.actor.role, Action.WRITE_SUPERVISION):
+        if loaded and not allowed(ctx.actor.role, Action.WRITE_SUPERVISION):
             self.show_refusal(
                 self.tr(
                     "You can read this note and acknowledge it; only a supervisor can change it."

@@ -20,7 +20,9 @@ class VoidDialog(FormDialog):
     def __init__(self, parent: QWidget | None, what: str) -> None:
         super().__init__(parent, None, self.tr("Void a record"))
         self.reason = ""
-        heading = QLabel(self.tr("<h3>Void {what}?</h3>").format(what=html.escape(what)), self.body)
+        self.heading = QLabel(
+            self.tr("<h3>Void {what}?</h3>").format(what=html.escape(what)), self.body
+        )
         explain = QLabel(
             self.tr(
                 "Voiding is for a record entered by mistake. The record is not deleted: it "
@@ -39,7 +41,7 @@ class VoidDialog(FormDialog):
         self.reason_edit.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
         section.add_field(self.tr("&Why is it being voided?"), self.reason_edit, "reason")
         column = QVBoxLayout(self.body)
-        column.addWidget(heading)
+        column.addWidget(self.heading)
         column.addWidget(explain)
         column.addWidget(section)
         column.addStretch(1)

@@ -144,6 +144,7 @@ class ActionItemsEditor(QWidget):
         line = len(self.rows) + 1
         for column, widget in enumerate(row.widgets()):
             self.grid.addWidget(widget, line, column)
+            widget.show()  # at once, not when the layout next runs: Tab and tests see it now
         self.rows.append(row)
         self._relink()
         self._update_headers()
@@ -179,6 +180,9 @@ class ActionItemsEditor(QWidget):
         # whatever comes before the first old row (or before the button).
         first_row = self.rows[0].description if len(self.rows) > 1 else self.add_button
         start = first_row.previousInFocusChain()
+        # Qt threads the order only after a widget that takes focus itself (not a label).
+        while not start.focusPolicy() & Qt.FocusPolicy.TabFocus and start is not self.window():
+            start = start.previousInFocusChain()
         widgets = [start, *(w for row in self.rows for w in row.focus_chain()), self.add_button]
         for first, second in itertools.pairwise(widgets):
             QWidget.setTabOrder(first, second)
