@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -37,7 +37,10 @@ INSTRUMENTS = (
     vocab.Instrument.SATISFACTION,
     vocab.Instrument.LIVING_SITUATION,
 )
-BARC_ANCHORS = {1: "Strongly disagree", 6: "Strongly agree"}
+BARC_ANCHORS = {
+    1: QT_TRANSLATE_NOOP("AssessmentDialog", "Strongly disagree"),
+    6: QT_TRANSLATE_NOOP("AssessmentDialog", "Strongly agree"),
+}
 MARKER_STYLE = (
     "QLabel { background: #e3f2e6; color: #124d21; border: 1px solid #7fbf8e;"
     " border-radius: 3px; padding: 1px 6px; }"

@@ -147,7 +147,9 @@ class FormDialog(QDialog):
         chrome = self.buttons.sizeHint().height() + 48
         width = max(preferred.width(), content.width() + 48)
         height = max(preferred.height(), content.height() + chrome)
-        screen = self.screen() or QGuiApplication.primaryScreen()
+        # The primary screen, not QWidget.screen(): asking a widget for its screen before it
+        # is shown crashed PySide6 6.11 later on, once the widget was gone.
+        screen = QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()
             width = min(width, int(area.width() * 0.95))

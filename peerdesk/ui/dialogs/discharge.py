@@ -24,7 +24,7 @@ from peerdesk.core.errors import FieldError, ValidationError
 from peerdesk.core.services import mentors, residents, settings
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, fmt_date, vocab_text
-from peerdesk.ui.dialogs.resident import REFERRAL_SUGGESTIONS, unknown_mentor
+from peerdesk.ui.dialogs.resident import referral_suggestions, unknown_mentor
 from peerdesk.ui.widgets.choices import ChoiceCombo
 from peerdesk.ui.widgets.dates import DateField
 from peerdesk.ui.widgets.forms import FormSection
@@ -177,7 +177,7 @@ class ReadmitDialog(FormDialog):
         self.referral = QComboBox(self.body)
         self.referral.setEditable(True)
         self.referral.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.referral.addItems([self.tr(text) for text in REFERRAL_SUGGESTIONS])
+        self.referral.addItems(referral_suggestions())
         self.referral.setCurrentIndex(-1)
         self.referral.lineEdit().setPlaceholderText(self.tr("who sent them (optional)"))
         self.living = ChoiceCombo(self.body, placeholder=self.tr("Choose…"))

@@ -11,7 +11,7 @@ import datetime as dt
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,10 +46,15 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def hours_text(minutes: int) -> str:
+    """90 → "1 h 30 min"."""
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
+        text = QCoreApplication.translate("MentorDialog", "{m} min")
+    elif rest:
+        text = QCoreApplication.translate("MentorDialog", "{h} h {m} min")
+    else:
+        text = QCoreApplication.translate("MentorDialog", "{h} h")
+    return text.format(h=hours, m=rest)
 
 
 def training_minutes_last_year(mentor: dto.Mentor, today: dt.date) -> tuple[int, dt.date]:
@@ -71,7 +76,7 @@ def _item(text: str, record_id: int | None = None, *, voided: bool = False) -> Q
     return item
 
 
-def _ledger_table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:
+def _ledger_table(parent: QWidget, headers: list[str], name: str, stretch: int) -> QTableWidget:
     table = QTableWidget(0, len(headers), parent)
     table.setHorizontalHeaderLabels(headers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -79,8 +84,9 @@ def _ledger_table(parent: QWidget, headers: list[str], name: str) -> QTableWidge
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)  # the long text
     table.setAccessibleName(name)
     return table
 
@@ -119,7 +125,7 @@ class MentorDialog(FormDialog):
         column.addWidget(self.tabs, 1)
         self.read(self._load)
         self.first_name.setFocus()
-        self.fit_to_screen(QSize(820, 640))
+        self.fit_to_screen(QSize(900, 680))
 
     @classmethod
     def ask(
@@ -192,6 +198,7 @@ class MentorDialog(FormDialog):
                 self.tr("Status"),
             ],
             self.tr("Credentials"),
+            stretch=0,
         )
         self.void_credential_button = QPushButton(self.tr("&Void selected…"), page)
         self.void_credential_button.setAccessibleName(self.tr("Void the selected credential"))
@@ -282,6 +289,7 @@ class MentorDialog(FormDialog):
                 self.tr("Status"),
             ],
             self.tr("Training"),
+            stretch=1,
         )
         self.void_training_button = QPushButton(self.tr("&Void selected…"), page)
         self.void_training_button.setAccessibleName(self.tr("Void the selected training"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,23 +32,29 @@ from peerdesk.ui.widgets.dates import DateField
 from peerdesk.ui.widgets.forms import FormSection
 from peerdesk.ui.widgets.pickers import MentorPicker, mentor_text
 
+# Offered in the "Referred by" list (any other text may be typed).
 REFERRAL_SUGGESTIONS = (
-    "Self",
-    "Family or friend",
-    "Court or probation",
-    "Jail or prison",
-    "Hospital",
-    "Detox or treatment program",
-    "Shelter or outreach worker",
-    "Another recovery house",
+    QT_TRANSLATE_NOOP("ResidentDialog", "Self"),
+    QT_TRANSLATE_NOOP("ResidentDialog", "Family or friend"),
+    QT_TRANSLATE_NOOP("ResidentDialog", "Court or probation"),
+    QT_TRANSLATE_NOOP("ResidentDialog", "Jail or prison"),
+    QT_TRANSLATE_NOOP("ResidentDialog", "Hospital"),
+    QT_TRANSLATE_NOOP("ResidentDialog", "Detox or treatment program"),
+    QT_TRANSLATE_NOOP("ResidentDialog", "Shelter or outreach worker"),
+    QT_TRANSLATE_NOOP("ResidentDialog", "Another recovery house"),
 )
 
 
 def unknown_mentor(text: str) -> FieldError:
-    return FieldError(
-        "mentor_id",
-        f"No peer mentor is called “{text}”. Choose one from the list, or “No mentor yet”.",
+    message = QCoreApplication.translate(
+        "ResidentDialog",
+        "No peer mentor is called “{text}”. Choose one from the list, or “No mentor yet”.",
     )
+    return FieldError("mentor_id", message.format(text=text))
+
+
+def referral_suggestions() -> list[str]:
+    return [QCoreApplication.translate("ResidentDialog", text) for text in REFERRAL_SUGGESTIONS]
 
 
 class ResidentDialog(FormDialog):
@@ -67,7 +73,7 @@ class ResidentDialog(FormDialog):
         self.read(self._load)
         self.set_ok_text(self.tr("&Save intake") if resident_id is None else self.tr("&Save"))
         self.first_name.setFocus()
-        self.fit_to_screen(QSize(980, 640))
+        self.fit_to_screen(QSize(1100, 720))
 
     @classmethod
     def ask(
@@ -118,7 +124,7 @@ class ResidentDialog(FormDialog):
         self.referral = QComboBox(body)
         self.referral.setEditable(True)
         self.referral.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.referral.addItems([self.tr(text) for text in REFERRAL_SUGGESTIONS])
+        self.referral.addItems(referral_suggestions())
         self.referral.setCurrentIndex(-1)
         self.referral.lineEdit().setPlaceholderText(self.tr("who sent them (optional)"))
         self.living = ChoiceCombo(body, placeholder=self.tr("Choose…"))
@@ -152,7 +158,7 @@ class ResidentDialog(FormDialog):
         self.notes = QPlainTextEdit(body)
         self.notes.setTabChangesFocus(True)
         self.notes.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
-        self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
         notes.add_block(
             self.tr("&Notes for the team (not printed on rosters):"), self.notes, "notes"
         )

@@ -206,7 +206,7 @@ class SessionDialog(FormDialog):
         left.addWidget(support)
         left.addWidget(notes, 1)
         columns = QHBoxLayout(body)
-        columns.addLayout(left, 5)
+        columns.addLayout(left, 4)
         columns.addWidget(attended, 6)
 
     # -- reading --------------------------------------------------------------------------

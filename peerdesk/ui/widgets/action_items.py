@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGridLayout,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,29 +31,49 @@ DUE_IN_DAYS = 14  # the due date a ticked "due by" suggests
 
 
 class ActionItemRow:
-    """The inputs of one action item."""
+    """The inputs of one action item: the description on one line, the dates under it."""
 
     def __init__(self, editor: ActionItemsEditor, number: int) -> None:
-        parent = editor.rows_widget
-        self.description = QLineEdit(parent)
+        self.box = QFrame(editor.rows_widget)
+        self.box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.number = QLabel(self.box)
+        self.description = QLineEdit(self.box)
         self.description.setPlaceholderText(editor.tr("what the mentor will do"))
+        self.remove_button = QToolButton(self.box)
+        self.remove_button.setText("✕")
         self.due = DateField(
-            parent,
+            self.box,
             optional=True,
             blank_text=editor.tr("No due date"),
             default=clock.today() + dt.timedelta(days=DUE_IN_DAYS),
         )
         self.done = DateField(
-            parent,
+            self.box,
             optional=True,
             blank_text=editor.tr("Not yet"),
             default=clock.today(),
         )
-        self.remove_button = QToolButton(parent)
-        self.remove_button.setText("✕")
+        top = QHBoxLayout()
+        top.addWidget(self.number)
+        top.addWidget(self.description, 1)
+        top.addWidget(self.remove_button)
+        dates = QHBoxLayout()
+        dates.addSpacing(self.number.sizeHint().width())
+        dates.addWidget(QLabel(editor.tr("Due by:"), self.box))
+        dates.addWidget(self.due)
+        dates.addSpacing(16)
+        dates.addWidget(QLabel(editor.tr("Done:"), self.box))
+        dates.addWidget(self.done)
+        dates.addStretch(1)
+        column = QVBoxLayout(self.box)
+        column.setContentsMargins(6, 4, 6, 4)
+        column.setSpacing(4)
+        column.addLayout(top)
+        column.addLayout(dates)
         self.renumber(editor, number)
 
     def renumber(self, editor: ActionItemsEditor, number: int) -> None:
+        self.number.setText(f"{number}.")
         self.description.setAccessibleName(
             editor.tr("Action item {n}: what is to be done").format(n=number)
         )
@@ -65,11 +86,8 @@ class ActionItemRow:
         self.remove_button.setAccessibleName(editor.tr("Remove action item {n}").format(n=number))
         self.remove_button.setToolTip(editor.tr("Remove this action item"))
 
-    def widgets(self) -> list[QWidget]:
-        return [self.description, self.due, self.done, self.remove_button]
-
     def focus_chain(self) -> list[QWidget]:
-        """The row's inputs in Tab order (the date fields' tick, then their date)."""
+        """The row's inputs in Tab order: what, then due (tick, date), then done, then ✕."""
         chain: list[QWidget] = [self.description]
         for field in (self.due, self.done):
             if field.known_box is not None:
@@ -101,21 +119,12 @@ class ActionItemsEditor(QWidget):
         super().__init__(parent)
         self.rows: list[ActionItemRow] = []
         self.rows_widget = QWidget(self)
-        self.grid = QGridLayout(self.rows_widget)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(8)
-        self.headers = [
-            QLabel(self.tr("Action"), self.rows_widget),
-            QLabel(self.tr("Due by"), self.rows_widget),
-            QLabel(self.tr("Done"), self.rows_widget),
-        ]
-        for column, header in enumerate(self.headers):
-            header.setStyleSheet("font-weight: bold;")
-            self.grid.addWidget(header, 0, column)
-        self.grid.setColumnStretch(0, 1)
+        self.rows_layout = QVBoxLayout(self.rows_widget)
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows_layout.setSpacing(6)
         self.empty_label = QLabel(self.tr("No action items."), self.rows_widget)
         self.empty_label.setStyleSheet("color: #4a4a4a;")
-        self.grid.addWidget(self.empty_label, 1, 0, 1, 4)
+        self.rows_layout.addWidget(self.empty_label)
         self.add_button = QPushButton(self.tr("&New action item"), self)
         self.add_button.setAccessibleName(self.tr("New action item"))
         self.add_button.setAutoDefault(False)
@@ -125,7 +134,7 @@ class ActionItemsEditor(QWidget):
         column.addWidget(self.rows_widget)
         column.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.setFocusProxy(self.add_button)
-        self._update_headers()
+        self._update_empty_note()
 
     def set_items(self, items: Sequence[dto.ActionItem]) -> None:
         for row in list(self.rows):
@@ -141,13 +150,11 @@ class ActionItemsEditor(QWidget):
         row.due.set_date(due)
         row.done.set_date(done)
         row.remove_button.clicked.connect(lambda: self._remove(row))
-        line = len(self.rows) + 1
-        for column, widget in enumerate(row.widgets()):
-            self.grid.addWidget(widget, line, column)
-            widget.show()  # at once, not when the layout next runs: Tab and tests see it now
+        self.rows_layout.addWidget(row.box)
+        row.box.show()  # at once, not when the layout next runs: Tab and tests see it now
         self.rows.append(row)
         self._relink()
-        self._update_headers()
+        self._update_empty_note()
         self.changed.emit()
         return row
 
@@ -159,19 +166,13 @@ class ActionItemsEditor(QWidget):
         row.description.setFocus()
 
     def _remove(self, row: ActionItemRow) -> None:
-        index = self.rows.index(row)
         self.rows.remove(row)
-        for widget in row.widgets():
-            self.grid.removeWidget(widget)
-            widget.deleteLater()
-        # Close the gap: the rows below move up one line.
-        for line, later in enumerate(self.rows[index:], start=index + 1):
-            for column, widget in enumerate(later.widgets()):
-                self.grid.removeWidget(widget)
-                self.grid.addWidget(widget, line, column)
+        self.rows_layout.removeWidget(row.box)
+        row.box.hide()
+        row.box.deleteLater()
         for number, other in enumerate(self.rows, start=1):
             other.renumber(self, number)
-        self._update_headers()
+        self._update_empty_note()
         self.changed.emit()
 
     def _relink(self) -> None:
@@ -187,8 +188,5 @@ class ActionItemsEditor(QWidget):
         for first, second in itertools.pairwise(widgets):
             QWidget.setTabOrder(first, second)
 
-    def _update_headers(self) -> None:
-        has_rows = bool(self.rows)
-        for header in self.headers:
-            header.setVisible(has_rows)
-        self.empty_label.setVisible(not has_rows)
+    def _update_empty_note(self) -> None:
+        self.empty_label.setVisible(not self.rows)

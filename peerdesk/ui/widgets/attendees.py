@@ -70,8 +70,8 @@ class AttendeeModel(QAbstractTableModel):
             self.tr("Resident"),
             self.tr("Room"),
             self.tr("Phase"),
-            self.tr("Motivation (0–10)"),
-            self.tr("Satisfaction (1–5)"),
+            self.tr("Motivation\n0–10"),
+            self.tr("Satisfaction\n1–5"),
         )
 
     # -- filling -------------------------------------------------------------------------
@@ -243,7 +243,9 @@ class RatingDelegate(QStyledItemDelegate):
         low, high = RATING_SCALES[index.column()]
         editor = OptionalScoreSpin(low, high, parent)
         editor.setAccessibleName(
-            str(index.model().headerData(index.column(), Qt.Orientation.Horizontal))
+            str(index.model().headerData(index.column(), Qt.Orientation.Horizontal)).replace(
+                "\n", " "
+            )
         )
         return editor
 
@@ -274,9 +276,6 @@ class AttendeeList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = AttendeeModel(self)
-        self.proxy = _Filter(self)
-        self.proxy.setSourceModel(self.model)
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText(
@@ -292,6 +291,11 @@ class AttendeeList(QWidget):
         self.clear_button.setAccessibleName(self.tr("Clear ticks"))
 
         self.view = QTableView(self)
+        # The models belong to the view, so they go with it: a view outliving its model
+        # would ask a half-destroyed Python model for its rows.
+        self.proxy = _Filter(self.view)
+        self.model = AttendeeModel(self.view)
+        self.proxy.setSourceModel(self.model)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(RatingDelegate(self.view))
         self.view.setSortingEnabled(True)

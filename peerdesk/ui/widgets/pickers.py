@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from peerdesk.core import dto
@@ -103,7 +103,9 @@ class SearchPicker(QComboBox):
 
 
 def mentor_text(mentor: dto.MentorBrief) -> str:
-    return mentor.name if mentor.active else f"{mentor.name} (inactive)"
+    if mentor.active:
+        return mentor.name
+    return QCoreApplication.translate("MentorPicker", "{name} (inactive)").format(name=mentor.name)
 
 
 class MentorPicker(SearchPicker):
