@@ -29,11 +29,11 @@ from peerdesk.core.views import resident_overview
 def residents_on(s: Session, day: dt.date) -> list[dto.ResidentBrief]:
     """Everyone with a stay covering ``day`` (discharge day included), by last name.
 
-    ``phase_name`` is the phase they were in on that day, so a group held last month lists
-    each resident as the mentor saw them then.
+    ``phase_name`` is the short name of the phase they were in on that day ("MT II"), so a
+    group held last month lists each resident as the mentor saw them then, in a narrow column.
     """
     phase_on_day = (
-        select(ProgramPhase.name)
+        select(ProgramPhase.short_name)
         .join(PhaseChange, PhaseChange.phase_id == ProgramPhase.id)
         .where(
             PhaseChange.resident_id == Resident.id,

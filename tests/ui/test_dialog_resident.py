@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -292,3 +293,18 @@ def test_every_control_is_named_and_tab_follows_the_columns(
         dialog.ok_button,
     )
     assert dialog.ok_button.isDefault()
+
+
+def test_enter_saves_and_escape_cancels(qtbot: QtBot, ctx: UiContext, db: Database) -> None:
+    dialog = open_intake(qtbot, ctx)
+    fill_valid_intake(dialog)
+    before = row_counts(db)
+    qtbot.keyClick(dialog.first_name, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    assert row_counts(db) == before and dialog.saved is None
+
+    dialog = open_intake(qtbot, ctx)
+    fill_valid_intake(dialog)
+    qtbot.keyClick(dialog.bed, Qt.Key.Key_Return)  # Enter in a field presses Save
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
+    assert row_counts(db)["residents"] == before["residents"] + 1

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,6 +31,8 @@ from peerdesk.ui.context import UiContext
 from peerdesk.ui.widgets.forms import FieldErrors, MessageBanner
 
 log = logging.getLogger(__name__)
+
+BASE_POINT_SIZE = 9.0  # the usual desktop font the preferred sizes were chosen for
 
 __all__ = ["FormDialog", "fmt_date", "merge_errors", "vocab_text"]
 
@@ -143,10 +145,12 @@ class FormDialog(QDialog):
         order (the buttons were made before the fields, so they would otherwise come first).
         """
         self._buttons_last_in_tab_order()
+        # Sizes are given for the usual 9-point font; a larger font (150 %) gets more room.
+        scale = max(1.0, QFontInfo(self.font()).pointSizeF() / BASE_POINT_SIZE)
         content = self.body.sizeHint()
         chrome = self.buttons.sizeHint().height() + 48
-        width = max(preferred.width(), content.width() + 48)
-        height = max(preferred.height(), content.height() + chrome)
+        width = max(int(preferred.width() * scale), content.width() + 48)
+        height = max(int(preferred.height() * scale), content.height() + chrome)
         # The primary screen, not QWidget.screen(): asking a widget for its screen before it
         # is shown crashed PySide6 6.11 later on, once the widget was gone.
         screen = QGuiApplication.primaryScreen()

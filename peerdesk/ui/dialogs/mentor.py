@@ -115,6 +115,9 @@ class MentorDialog(FormDialog):
         self.tabs.addTab(self._credentials_tab(), self.tr("C&redentials"))
         self.tabs.addTab(self._training_tab(), self.tr("&Training"))
         if mentor_id is None:
+            self.heading.setText(
+                self.tr("Save the profile first; then you can add credentials and training.")
+            )
             for index in (1, 2):
                 self.tabs.setTabEnabled(index, False)
                 self.tabs.setTabToolTip(

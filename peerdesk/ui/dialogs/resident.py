@@ -73,7 +73,7 @@ class ResidentDialog(FormDialog):
         self.read(self._load)
         self.set_ok_text(self.tr("&Save intake") if resident_id is None else self.tr("&Save"))
         self.first_name.setFocus()
-        self.fit_to_screen(QSize(1100, 720))
+        self.fit_to_screen(QSize(1100, 640))
 
     @classmethod
     def ask(

@@ -72,7 +72,7 @@ class SessionDialog(FormDialog):
         self.minutes.valueChanged.connect(self._on_minutes_valueChanged)
         self.set_ok_text(self.tr("&Save session") if session_id is None else self.tr("&Save"))
         self.format.setFocus()
-        self.fit_to_screen(QSize(1180, 720))
+        self.fit_to_screen(QSize(1200, 720))
 
     @classmethod
     def ask(

@@ -311,9 +311,10 @@ class AttendeeList(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (ROOM, PHASE, MOTIVATION, SATISFACTION):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Every column as wide as what it shows (names are never cut short); a narrow list
+        # scrolls sideways instead, and a wide one gives the room to the last column.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.view.setAccessibleName(self.tr("Residents in residence on the session date"))
         self.view.setAccessibleDescription(
             self.tr("Space ticks a resident; type a number to rate motivation or satisfaction.")
