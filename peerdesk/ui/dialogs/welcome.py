@@ -42,7 +42,7 @@ class WelcomeDialog(FormDialog):
             self.tr("&Name of the house:"),
             self.name_edit,
             "house_name",
-            hint=self.tr("It heads every printout. You can change it later in the settings."),
+            hint=self.tr("It heads every printout and report."),
         )
 
         column = QVBoxLayout(self.body)
