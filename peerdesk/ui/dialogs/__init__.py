@@ -1,0 +1,64 @@
+"""Every form of the window, as a modal dialog with one ``ask`` class method.
+
+Each ``ask`` shows its dialog, writes through the core services in one transaction when the
+person presses Save, announces the change on ``ctx.events.records_changed`` and returns the
+saved DTO (or None when cancelled). Tests and the window patch ``ask``; the self-test builds
+each dialog with :func:`forms_for_self_test`, shows it, checks it and rejects it.
+
+What each announces (table, id): residents (intake, details, phase, discharge, readmit),
+assessments, mentors (profile, credentials, training, inactive), peer_sessions and
+supervision_notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from peerdesk.core import pickers
+from peerdesk.ui.context import UiContext
+
+
+def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, QDialog]]:
+    """Each form, constructed but not shown, named for the self-test's report.
+
+    An edit form uses an existing record when the house has one (and is left out when it
+    has none); a dialog is built only when the loop asks for it, so the caller can close
+    each before the next opens.
+    """
+    from peerdesk.ui.dialogs.assessment import AssessmentDialog
+    from peerdesk.ui.dialogs.discharge import DischargeDialog, ReadmitDialog
+    from peerdesk.ui.dialogs.mentor import DeactivateMentorDialog, MentorDialog
+    from peerdesk.ui.dialogs.phase import ChangePhaseDialog
+    from peerdesk.ui.dialogs.resident import ResidentDialog
+    from peerdesk.ui.dialogs.session import SessionDialog
+    from peerdesk.ui.dialogs.supervision import SupervisionDialog
+    from peerdesk.ui.dialogs.void import VoidDialog
+    from peerdesk.ui.dialogs.welcome import WelcomeDialog
+
+    with ctx.db.read() as s:
+        found = pickers.sample_records(s)
+
+    yield "welcome", WelcomeDialog(parent)
+    yield "resident intake", ResidentDialog(parent, ctx)
+    if found.resident_id is not None:
+        yield "resident details", ResidentDialog(parent, ctx, found.resident_id)
+    if found.active_resident_id is not None:
+        yield "change phase", ChangePhaseDialog(parent, ctx, found.active_resident_id)
+        yield "discharge", DischargeDialog(parent, ctx, found.active_resident_id)
+        yield "assessment", AssessmentDialog(parent, ctx, found.active_resident_id)
+    if found.discharged_resident_id is not None:
+        yield "readmit", ReadmitDialog(parent, ctx, found.discharged_resident_id)
+    yield "new mentor", MentorDialog(parent, ctx)
+    if found.mentor_id is not None:
+        yield "mentor profile", MentorDialog(parent, ctx, found.mentor_id)
+    if found.active_mentor_id is not None:
+        yield "mentor inactive", DeactivateMentorDialog(parent, ctx, found.active_mentor_id)
+    yield "new session", SessionDialog(parent, ctx)
+    if found.session_id is not None:
+        yield "session", SessionDialog(parent, ctx, found.session_id)
+    yield "new supervision note", SupervisionDialog(parent, ctx)
+    if found.note_id is not None:
+        yield "supervision note", SupervisionDialog(parent, ctx, found.note_id)
+    yield "void", VoidDialog(parent, "a record")
