@@ -9,12 +9,14 @@ PeerDesk database, each with one plain sentence. Every user action then works in
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from peerdesk.core import clock
@@ -107,8 +109,12 @@ class Database:
 
         if not isinstance(denied.actor, audit.Actor):
             return
-        with self._writes.begin() as session:
-            audit.record(session, denied.actor, "denied", summary=str(denied))
+        try:
+            with self._writes.begin() as session:
+                audit.record(session, denied.actor, "denied", summary=str(denied))
+        except SQLAlchemyError:
+            # The refusal itself still stands; the log says the audit line could not be kept.
+            logging.getLogger("peerdesk").exception("Could not record a refusal in the audit log")
 
     def raw_connection(self) -> sqlite3.Connection:
         """A plain sqlite3 connection to the same file (for the backup API and checks)."""

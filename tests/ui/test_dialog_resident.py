@@ -206,7 +206,12 @@ def test_a_viewer_is_told_in_one_sentence_and_nothing_is_written(
     assert dialog.banner.text() == (
         "A viewer account may not add or change residents. Ask an administrator."
     )
-    assert row_counts(db) == before
+    after = row_counts(db)
+    # No record is written; only the refusal itself goes into the audit trail.
+    assert after["audit_events"] == before["audit_events"] + 1
+    assert {k: v for k, v in after.items() if k not in ("audit_events", "preferences")} == {
+        k: v for k, v in before.items() if k not in ("audit_events", "preferences")
+    }
 
 
 def test_editing_changes_details_and_corrects_the_intake(

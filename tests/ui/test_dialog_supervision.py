@@ -201,7 +201,9 @@ def test_a_note_about_someone_else_is_not_shown_to_a_peer_mentor(
 ) -> None:
     with db.begin() as s:
         note = f.note(s, admin, maya.id, day=dt.date(2026, 6, 1))
-    ctx = make_context(db, Actor("sam", vocab.Role.PEER_MENTOR, user_id=7))
+        f.account(s, admin, "boss", vocab.Role.ADMINISTRATOR)
+        sam = f.account(s, admin, "sam", vocab.Role.PEER_MENTOR)
+    ctx = make_context(db, sam)
     dialog = open_note(qtbot, ctx, note_id=note.id)
     assert dialog.banner.text() == "You may read only the supervision notes about yourself."
     assert dialog.summary.toPlainText() == ""
