@@ -129,6 +129,8 @@ class Column:
     align: Align = Align.LEFT
     # A starting width in average characters, before the person resizes the column.
     width: int = 12
+    # What the header's tooltip says when the header itself is short.
+    tip: str = ""
 
     @property
     def sort_keys(self) -> tuple[Expr, ...]:
@@ -332,7 +334,9 @@ RESIDENTS = ListSpec(
             sort=(Resident.last_name, Resident.first_name),
             width=22,
         ),
-        Column("preferred_name", "Preferred name", Resident.preferred_name, width=12),
+        Column(
+            "preferred_name", "Preferred", Resident.preferred_name, width=10, tip="Preferred name"
+        ),
         Column(
             "room_bed",
             "Room / bed",
@@ -354,11 +358,12 @@ RESIDENTS = ListSpec(
         Column("intake_date", "Intake", _ro.intake_date, format=date_value, width=11),
         Column(
             "days",
-            "Days in program",
+            "Days",
             _days_between(_ro.intake_date, func.coalesce(_ro.discharge_date, AS_OF)),
             format=count_value,
             align=Align.RIGHT,
-            width=8,
+            width=6,
+            tip="Days in program: from intake to discharge, or to today while in residence",
         ),
         Column(
             "status",
@@ -842,9 +847,12 @@ def fetch_page(
     return _to_rows(s.execute(statement, _params(query)).all())
 
 
-def fetch_row(s: Session, spec: ListSpec, query: ListQuery, record_id: int) -> ListRow | None:
-    """One record's row as it reads now (whether or not it still matches the filters)."""
-    statement = _filtered(spec, query, _row_select(spec), filters=False).where(
+def fetch_row(
+    s: Session, spec: ListSpec, query: ListQuery, record_id: int, *, matching: bool = False
+) -> ListRow | None:
+    """One record's row as it reads now; with ``matching``, None unless it still matches the
+    query's search and filters (a record voided while voided rows are hidden no longer does)."""
+    statement = _filtered(spec, query, _row_select(spec), filters=matching).where(
         spec.id_column == record_id
     )
     rows = _to_rows(s.execute(statement.limit(1), _params(query)).all())

@@ -65,6 +65,7 @@ class SqlTableModel(QAbstractTableModel):
         # to prove that a big table is never loaded whole).
         self.fetched_rows = 0
         self._headers = [translated_header(c.header) for c in spec.columns]
+        self._tips = [translated_header(c.tip) if c.tip else "" for c in spec.columns]
         self._sort_key = spec.default_sort
         self._descending = spec.default_descending
 
@@ -113,12 +114,15 @@ class SqlTableModel(QAbstractTableModel):
             self.set_query(self._query)
 
     def refresh_record(self, record_id: int) -> bool:
-        """Re-read one loaded record's row in place; False when it is not loaded."""
+        """Re-read one loaded record's row in place.
+
+        False when the record is not loaded or no longer matches the query (the caller then
+        runs the query again)."""
         row_number = self.row_of(record_id)
         if row_number is None or self._query is None:
             return False
         with self._db.read() as s:
-            fresh = listing.fetch_row(s, self.spec, self._query, record_id)
+            fresh = listing.fetch_row(s, self.spec, self._query, record_id, matching=True)
         if fresh is None:
             return False
         self._rows[row_number] = fresh
@@ -213,8 +217,10 @@ class SqlTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tips[section] or self._headers[section]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGN[self.spec.columns[section].align]
         return None
