@@ -209,8 +209,12 @@ def run_gui(
     out = out or sys.stdout
     app = make_application()
 
+    problems: list[str] = []
+
     def report(sentence: str) -> None:
         if self_test:
+            # Nobody is there to read a message box; an error during the self-test fails it.
+            problems.append(sentence)
             print(sentence, file=sys.stderr)
         else:
             messages.error(None, APP_NAME, sentence)
@@ -239,7 +243,7 @@ def run_gui(
                 report(str(exc))
                 return 1
             try:
-                return _run_window(
+                code = _run_window(
                     app,
                     db,
                     paths,
@@ -251,6 +255,10 @@ def run_gui(
                 )
             finally:
                 db.close()
+            if self_test and problems and code == 0:
+                print(f"FAIL errors during the self-test: {' '.join(problems)}", file=out)
+                return 1
+            return code
         finally:
             lock.unlock()
             if demo_dir is not None:
@@ -287,7 +295,21 @@ def _run_window(
             return 0
 
     ctx = build_context(db, paths, open_settings(paths), actor=actor, is_demo=demo)
-    window = build_window(ctx)
+    try:
+        window = build_window(ctx)
+    except PeerDeskError as exc:
+        report(str(exc))
+        return 1
+    except Exception:
+        log.exception("The window could not be built")
+        report(
+            QApplication.translate(
+                "app",
+                "PeerDesk could not open its window; nothing was changed. The details are "
+                "in {path}.",
+            ).format(path=paths.log_file)
+        )
+        return 1
     if self_test:
         from peerdesk.ui.self_test import run_self_test
 

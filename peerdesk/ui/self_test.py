@@ -155,6 +155,7 @@ def run_self_test(window: MainWindow, out: TextIO) -> int:
 
 
 def _visit(window: MainWindow, tab: RecordTab) -> str:
+    tab.ensure_loaded()  # first here, so a failure is reported against this tab
     window.tabs.setCurrentWidget(tab)
     _settle()
     assert tab.model.loaded, "the table did not load"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -30,7 +31,6 @@ from PySide6.QtCore import (
     QObject,
     Qt,
     QThread,
-    QTimer,
     Signal,
     Slot,
 )
@@ -208,12 +208,15 @@ class BackgroundTask(QObject):
             self.dialog.setLabelText(_tr("Stopping…"))
 
     def wait(self, timeout_ms: int = 30_000) -> Outcome | None:
-        """Run the window's events until the task ends (for start-up work and tests)."""
-        if self.outcome is None and self._thread is not None:
-            loop = QEventLoop()
-            self.finished.connect(loop.quit)
-            QTimer.singleShot(timeout_ms, loop.quit)
-            loop.exec()
+        """Run the window's events until the task ends (for start-up work and tests).
+
+        None when it is still running after ``timeout_ms``."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self.outcome is None and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            thread = self._thread
+            if self.outcome is None and thread is not None:
+                thread.wait(10)  # sleep a little, or less if the work is done
         return self.outcome
 
     # ----------------------------------------------------------------- reports

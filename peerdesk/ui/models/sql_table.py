@@ -64,6 +64,7 @@ class SqlTableModel(QAbstractTableModel):
         # How many rows have come from the database since the model was made (tests read it
         # to prove that a big table is never loaded whole).
         self.fetched_rows = 0
+        self._fetching = False
         self._headers = [translated_header(c.header) for c in spec.columns]
         self._tips = [translated_header(c.tip) if c.tip else "" for c in spec.columns]
         self._sort_key = spec.default_sort
@@ -105,8 +106,23 @@ class SqlTableModel(QAbstractTableModel):
             self._total = listing.count_all(s, self.spec, query)
             self._rows = listing.fetch_page(s, self.spec, query, 0, PAGE_SIZE)
         self.fetched_rows += len(self._rows)
-        self.endResetModel()
+        # Slots reacting to our own reset (views, Qt's model tester) must not insert rows
+        # while the reset is still being announced; the first page is already here.
+        self._fetching = True
+        try:
+            self.endResetModel()
+        finally:
+            self._fetching = False
         self.counts_changed.emit(self._matching, self._total)
+
+    def clear(self) -> None:
+        """No rows and no query (nothing is read from the database)."""
+        self.beginResetModel()
+        self._query = None
+        self._rows = []
+        self._matching = self._total = 0
+        self.endResetModel()
+        self.counts_changed.emit(0, 0)
 
     def reload(self) -> None:
         """Run the same query again (after records were added or changed in bulk)."""
@@ -166,10 +182,12 @@ class SqlTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.spec.columns)
 
     def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and len(self._rows) < self._matching
+        return not parent.isValid() and not self._fetching and len(self._rows) < self._matching
 
     def fetchMore(self, parent: _Index) -> None:
-        if parent.isValid() or self._query is None:
+        # Views (and Qt's model tester) may ask again while rows are being inserted or the
+        # model is being reset; one page at a time.
+        if parent.isValid() or self._query is None or self._fetching:
             return
         offset = len(self._rows)
         with self._db.read() as s:
@@ -178,10 +196,14 @@ class SqlTableModel(QAbstractTableModel):
             # The table shrank since it was counted; stop asking for more.
             self._matching = offset
             return
-        self.beginInsertRows(QModelIndex(), offset, offset + len(page) - 1)
-        self._rows.extend(page)
-        self.fetched_rows += len(page)
-        self.endInsertRows()
+        self._fetching = True
+        try:
+            self.beginInsertRows(QModelIndex(), offset, offset + len(page) - 1)
+            self._rows.extend(page)
+            self.fetched_rows += len(page)
+            self.endInsertRows()
+        finally:
+            self._fetching = False
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QLocale, QSettings, Qt, QTimer
 from PySide6.QtCore import Signal as _Signal
@@ -43,6 +44,15 @@ SEARCH_DELAY_MS = 200
 def plain(text: str) -> str:
     """An action's text without its mnemonic ampersand, for accessible names."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def chosen(enum: type[E], combo: QComboBox) -> E | None:
+    """A combo's chosen vocabulary member (combos hold the stored code), or None for all."""
+    code = combo.currentData()
+    return None if code is None else enum(code)
 
 
 def qdate(value: dt.date) -> QDate:

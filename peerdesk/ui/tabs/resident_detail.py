@@ -181,7 +181,7 @@ class ResidentDetail(QWidget):
                 label.clear()
                 label.setVisible(False)
             self.sessions_title.setText(self.tr("Sessions"))
-            self.sessions_model.set_query(ListQuery())
+            self.sessions_model.clear()
             return
         for label in (self.details, self.stay, self.phases, self.assessments):
             label.setVisible(True)

@@ -8,7 +8,7 @@ from peerdesk.core import listing, vocab
 from peerdesk.core.listing import ListQuery, date_value
 from peerdesk.core.services import sessions as session_service
 from peerdesk.ui.context import UiContext
-from peerdesk.ui.tabs.base import RecordTab
+from peerdesk.ui.tabs.base import RecordTab, chosen
 
 
 class SessionsTab(RecordTab):
@@ -33,11 +33,12 @@ class SessionsTab(RecordTab):
         )
         self.format_filter: QComboBox = self.add_filter_combo(
             self.tr("Format filter"),
-            [(self.tr("All formats"), None)] + [(f.label, f) for f in vocab.SessionFormat],
+            [(self.tr("All formats"), None)] + [(f.label, f.value) for f in vocab.SessionFormat],
         )
         self.support_filter: QComboBox = self.add_filter_combo(
             self.tr("Support type filter"),
-            [(self.tr("All support types"), None)] + [(t.label, t) for t in vocab.SupportType],
+            [(self.tr("All support types"), None)]
+            + [(t.label, t.value) for t in vocab.SupportType],
         )
 
     def build_actions(self) -> None:
@@ -66,8 +67,8 @@ class SessionsTab(RecordTab):
             date_from=start,
             date_to=end,
             mentor_id=self.mentor_filter.currentData(),
-            session_format=self.format_filter.currentData(),
-            support_type=self.support_filter.currentData(),
+            session_format=chosen(vocab.SessionFormat, self.format_filter),
+            support_type=chosen(vocab.SupportType, self.support_filter),
         )
 
     def clear_filters(self) -> None:

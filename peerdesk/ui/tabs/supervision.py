@@ -8,7 +8,7 @@ from peerdesk.core import listing, vocab
 from peerdesk.core.listing import ListQuery, date_value
 from peerdesk.core.services import supervision as supervision_service
 from peerdesk.ui.context import UiContext
-from peerdesk.ui.tabs.base import RecordTab
+from peerdesk.ui.tabs.base import RecordTab, chosen
 
 
 class SupervisionTab(RecordTab):
@@ -33,7 +33,7 @@ class SupervisionTab(RecordTab):
         self.dates = self.add_date_range(self.tr("Supervision"))
         self.kind_filter: QComboBox = self.add_filter_combo(
             self.tr("Kind filter"),
-            [(self.tr("All kinds"), None)] + [(k.label, k) for k in vocab.SupervisionKind],
+            [(self.tr("All kinds"), None)] + [(k.label, k.value) for k in vocab.SupervisionKind],
         )
 
     def build_actions(self) -> None:
@@ -64,7 +64,7 @@ class SupervisionTab(RecordTab):
             mentor_id=self.mentor_filter.currentData(),
             date_from=start,
             date_to=end,
-            kind=self.kind_filter.currentData(),
+            kind=chosen(vocab.SupervisionKind, self.kind_filter),
         )
 
     def clear_filters(self) -> None:
