@@ -223,6 +223,16 @@ def search_words(text: str) -> list[str]:
     return [word for word in text.split() if _WORD.search(word)][:8]
 
 
+# A one-letter word would match most of ten years of notes and only slow the search down;
+# the notes indexes are searched for words of at least this many characters.
+FTS_MIN_CHARS = 2
+
+
+def fts_words(text: str) -> list[str]:
+    """The search words worth looking up in a notes index."""
+    return [word for word in search_words(text) if len(word) >= FTS_MIN_CHARS]
+
+
 def fts_query(words: Sequence[str]) -> str:
     """An FTS5 query matching rows that contain every word as a prefix.
 
@@ -257,7 +267,7 @@ def _name_or_fts(
     clauses: list[ColumnElement[bool]] = []
     for word in search_words(text):
         options = [_starts_with(column, word) for column in name_columns]
-        if fts_table is not None:
+        if fts_table is not None and len(word) >= FTS_MIN_CHARS:
             options.append(id_column.in_(_fts_ids(fts_table, [word])))
         clauses.append(or_(*options))
     return clauses
@@ -567,7 +577,7 @@ def _session_filters(query: ListQuery) -> list[ColumnElement[bool]]:
         clauses.append(PeerSession.format == query.session_format.value)
     if query.support_type is not None:
         clauses.append(getattr(PeerSession, query.support_type.value).is_(True))
-    words = search_words(query.search)
+    words = fts_words(query.search)
     if words:
         clauses.append(PeerSession.id.in_(_fts_ids("peer_sessions_fts", words)))
     return clauses
@@ -719,7 +729,7 @@ def _note_filters(query: ListQuery) -> list[ColumnElement[bool]]:
         clauses.append(SupervisionNote.mentor_id == query.mentor_id)
     if query.kind is not None:
         clauses.append(SupervisionNote.kind == query.kind.value)
-    words = search_words(query.search)
+    words = fts_words(query.search)
     if words:
         clauses.append(SupervisionNote.id.in_(_fts_ids("supervision_notes_fts", words)))
     return clauses
@@ -837,12 +847,19 @@ def count_all(s: Session, spec: ListSpec, query: ListQuery) -> int:
 def fetch_page(
     s: Session, spec: ListSpec, query: ListQuery, offset: int, limit: int
 ) -> list[ListRow]:
-    """Rows ``offset`` to ``offset + limit`` of the query, in its sort order."""
+    """Rows ``offset`` to ``offset + limit`` of the query, in its sort order.
+
+    The page's ids are chosen first, reading only what the filters and the sort need; the
+    columns (some of them counts over other tables) are then computed for those rows alone.
+    """
+    order = _order_by(spec, query)
+    page_ids = (
+        _filtered(spec, query, select(spec.id_column)).order_by(*order).offset(offset).limit(limit)
+    )
     statement = (
-        _filtered(spec, query, _row_select(spec))
-        .order_by(*_order_by(spec, query))
-        .offset(offset)
-        .limit(limit)
+        _filtered(spec, query, _row_select(spec), filters=False)
+        .where(spec.id_column.in_(page_ids))
+        .order_by(*order)
     )
     return _to_rows(s.execute(statement, _params(query)).all())
 

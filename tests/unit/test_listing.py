@@ -186,6 +186,17 @@ def test_residents_search(
     assert names(db, listing.RESIDENTS, ListQuery(search=text)) == expected
 
 
+def test_one_letter_words_are_not_looked_up_in_the_notes(
+    db: Database, house: dict[str, int]
+) -> None:
+    # "t" would match most notes of a ten-year house; names still match by their first letter.
+    with db.read() as s:
+        assert listing.count(s, listing.SESSIONS, ListQuery(search="t")) == 2, "no filter"
+        assert listing.count(s, listing.SESSIONS, ListQuery(search="t bus")) == 1
+    assert names(db, listing.RESIDENTS, ListQuery(search="r")) == ["Rivera, Alex"]
+    assert listing.fts_words("a bus I x2") == ["bus", "x2"]
+
+
 def test_fts_query_quotes_every_word() -> None:
     assert listing.fts_query(['say "hi"', "AND"]) == '"say ""hi"""* "AND"*'
     assert listing.search_words("  a-b  ***  NEAR( ") == ["a-b", "NEAR("]

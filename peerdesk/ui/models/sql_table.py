@@ -96,14 +96,17 @@ class SqlTableModel(QAbstractTableModel):
     def sort_order(self) -> Qt.SortOrder:
         return Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
 
-    def set_query(self, query: ListQuery) -> None:
-        """Run a new query (in the model's sort order): reset, count, load the first page."""
+    def set_query(self, query: ListQuery, *, recount: bool = True) -> None:
+        """Run a new query (in the model's sort order): reset, count, load the first page.
+
+        ``recount=False`` is for a new sort of the same rows, which keeps the counts."""
         query = query.sorted_by(self._sort_key, descending=self._descending)
         self.beginResetModel()
         self._query = query
         with self._db.read() as s:
-            self._matching = listing.count(s, self.spec, query)
-            self._total = listing.count_all(s, self.spec, query)
+            if recount:
+                self._matching = listing.count(s, self.spec, query)
+                self._total = listing.count_all(s, self.spec, query)
             self._rows = listing.fetch_page(s, self.spec, query, 0, PAGE_SIZE)
         self.fetched_rows += len(self._rows)
         # Slots reacting to our own reset (views, Qt's model tester) must not insert rows
@@ -262,4 +265,4 @@ class SqlTableModel(QAbstractTableModel):
             return
         self._sort_key, self._descending = key, descending
         if self._query is not None:
-            self.set_query(self._query)
+            self.set_query(self._query, recount=False)

@@ -66,6 +66,8 @@ def pydate(value: QDate) -> dt.date:
 def fit_columns(view: QTableView, max_chars: int = 34) -> None:
     """Size each column to its header and the loaded rows, within reason."""
     header = view.horizontalHeader()
+    # Measure a sample of rows, not every loaded one: this runs when a tab first opens.
+    header.setResizeContentsPrecision(60)
     char = view.fontMetrics().averageCharWidth()
     last = header.count() - 1
     for section in range(header.count()):
