@@ -768,11 +768,12 @@ SUPERVISION = ListSpec(
         ),
         Column(
             "open_items",
-            "Open action items",
+            "Open items",
             _open_items(),
             format=count_value,
             align=Align.RIGHT,
             width=9,
+            tip="Open action items: agreed in supervision, not yet done",
         ),
         Column(
             "acknowledged",

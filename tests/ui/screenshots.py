@@ -21,9 +21,12 @@ from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
 from peerdesk.app import build_context, build_window, make_application, open_settings
+from peerdesk.core import listing
+from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.demo import build_demo_house
-from peerdesk.paths import resolve_paths
+from peerdesk.core.services import sessions
+from peerdesk.paths import Paths
 
 SIZE = QSize(1280, 800)
 
@@ -50,7 +53,7 @@ def shoot(db: Database, folder: Path, out: Path, font_scale: float) -> None:
         font.setPointSizeF(font.pointSizeF() * font_scale)
         app.setFont(font)
     try:
-        paths = resolve_paths(db=db.path).__class__(
+        paths = Paths(
             db=db.path, data_dir=folder, config_dir=folder / f"config-{font_scale}", log_dir=folder
         )
         window = build_window(build_context(db, paths, open_settings(paths)))
@@ -87,6 +90,14 @@ def shoot(db: Database, folder: Path, out: Path, font_scale: float) -> None:
         app.setFont(base)
 
 
+def _void_one_session(db: Database) -> None:
+    """One session entered by mistake, so the voided-rows screenshot shows how it looks."""
+    with db.read() as s:
+        newest = listing.fetch_page(s, listing.SESSIONS, listing.ListQuery(), 1, 1)[0]
+    with db.begin() as s:
+        sessions.void_session(s, Actor.local_administrator(), newest.id, "Entered twice")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
@@ -100,6 +111,7 @@ def main() -> int:
         db = Database.open(folder / "peerdesk.sqlite3")
         try:
             build_demo_house(db, beds=args.beds, years=args.years, seed=args.seed)
+            _void_one_session(db)
             shoot(db, folder, args.outdir, 1.0)
             shoot(db, folder, args.outdir / "150", 1.5)
         finally:

@@ -6,11 +6,12 @@ import io
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from peerdesk import app
 from peerdesk.core import listing
@@ -258,3 +259,34 @@ def test_a_window_that_cannot_be_built_is_one_sentence_and_a_log_entry(
     assert kind == "error" and text.startswith("PeerDesk could not open its window")
     assert "KeyError: 'a defect'" in house_paths.log_file.read_text(encoding="utf-8")
     assert not house_paths.lock_file.exists()
+
+
+def test_self_test_opens_every_form_and_closes_it_with_esc(
+    qapp: QApplication, house_paths: app.Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    from peerdesk.ui import dialogs
+
+    def form(parent: QWidget, *, named: bool, closes: bool = True) -> QDialog:
+        dialog = QDialog(parent)
+        box = QLineEdit(dialog)
+        if named:
+            box.setAccessibleName("Topic")
+        QVBoxLayout(dialog).addWidget(box)
+        if not closes:
+            dialog.keyPressEvent = lambda _event: None  # type: ignore[method-assign]
+        return dialog
+
+    def forms_for_self_test(parent: QWidget, ctx: object) -> Iterator[tuple[str, QDialog]]:
+        yield "Session", form(parent, named=True)
+        yield "Nameless", form(parent, named=False)
+        yield "Stubborn", form(parent, named=True, closes=False)
+
+    monkeypatch.setattr(dialogs, "forms_for_self_test", forms_for_self_test, raising=False)
+    code, lines = self_test(house_paths)
+    assert code == 1
+    assert "ok   form Session: opened, and closed with Esc" in lines
+    assert "FAIL form Nameless: controls without an accessible name: QLineEdit ''" in lines
+    assert "FAIL form Stubborn: Esc did not close the form" in lines
+    assert not any(w.isVisible() for w in QApplication.topLevelWidgets())
