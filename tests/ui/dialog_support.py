@@ -14,12 +14,10 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
-    QCalendarWidget,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -34,6 +32,7 @@ from peerdesk.core.db import Database
 from peerdesk.core.models import Base
 from peerdesk.paths import default_paths
 from peerdesk.ui.context import RecordEvents, UiContext
+from peerdesk.ui.self_test import is_inner_part
 from peerdesk.ui.widgets.forms import mnemonic_of
 
 
@@ -92,19 +91,11 @@ _INPUTS = (
     QAbstractButton,
     QAbstractItemView,
 )
-_INSIDE = (QAbstractSpinBox, QComboBox, QCalendarWidget, QAbstractItemView, QTabBar, QLineEdit)
 
 
 def _inner_part(widget: QWidget, top: QWidget) -> bool:
     """A piece of a compound control (a spin box's line edit, a combo box's list)."""
-    if isinstance(widget, QHeaderView) or widget.window() is not top:
-        return True
-    parent = widget.parentWidget()
-    while parent is not None and parent is not top:
-        if isinstance(parent, _INSIDE):
-            return True
-        parent = parent.parentWidget()
-    return False
+    return is_inner_part(widget, top)
 
 
 def _describe(widget: QWidget) -> str:

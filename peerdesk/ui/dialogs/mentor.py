@@ -111,6 +111,7 @@ class MentorDialog(FormDialog):
         self.heading.setWordWrap(True)
         self.tabs = QTabWidget(self.body)
         self.tabs.setAccessibleName(self.tr("Parts of the mentor's record"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Profile, credentials or training"))
         self.tabs.addTab(self._profile_tab(), self.tr("&Profile"))
         self.tabs.addTab(self._credentials_tab(), self.tr("C&redentials"))
         self.tabs.addTab(self._training_tab(), self.tr("&Training"))

@@ -1,0 +1,338 @@
+"""The composition root of the window: settings, the lock, the database, the main window.
+
+``run_gui`` builds everything once and hands the window a :class:`UiContext`; nothing else
+reaches for globals. Start-up stays light: reportlab is imported only when something is
+printed, and Alembic only when the database must be upgraded.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import shutil
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, TextIO
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from peerdesk import __version__
+from peerdesk.core.audit import Actor
+from peerdesk.core.db import Database
+from peerdesk.core.errors import DatabaseError, PeerDeskError
+from peerdesk.paths import APP_NAME, DB_FILENAME, Paths
+from peerdesk.ui import messages
+from peerdesk.ui.context import RecordEvents, UiContext
+
+if TYPE_CHECKING:
+    from peerdesk.ui.main_window import MainWindow
+
+log = logging.getLogger("peerdesk")
+
+DEMO_BEDS = 24
+DEMO_YEARS = 3
+DEMO_SEED = 1
+LOCK_WAIT_MS = 200
+
+
+def make_application() -> QApplication:
+    """The one QApplication, named so QSettings and the window title agree."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def open_settings(paths: Paths) -> QSettings:
+    """Window layout and remembered choices, in an INI file under the config folder."""
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+
+
+def lock_database(paths: Paths) -> QLockFile | None:
+    """Hold the database's lock file, or None when another PeerDesk window holds it.
+
+    A lock left behind by a PeerDesk that crashed is stale: Qt sees that its process is gone
+    and takes it over. If the process id was reused meanwhile, the file lock underneath
+    still tells a live holder from a dead one.
+    """
+    paths.lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(paths.lock_file))
+    lock.setStaleLockTime(0)
+    if lock.tryLock(LOCK_WAIT_MS):
+        return lock
+    if (
+        lock.error() == QLockFile.LockError.LockFailedError
+        and lock.removeStaleLockFile()
+        and lock.tryLock(LOCK_WAIT_MS)
+    ):
+        log.info("Removed a stale lock file at %s", paths.lock_file)
+        return lock
+    return None
+
+
+def build_context(
+    db: Database,
+    paths: Paths,
+    settings: QSettings,
+    *,
+    actor: Actor | None = None,
+    is_demo: bool = False,
+) -> UiContext:
+    # Accounts come later; until then the person at the office PC acts as the administrator.
+    return UiContext(
+        db=db,
+        actor=actor or Actor.local_administrator(),
+        paths=paths,
+        settings=settings,
+        events=RecordEvents(),
+        is_demo=is_demo,
+    )
+
+
+def build_window(ctx: UiContext) -> MainWindow:
+    from peerdesk.ui.main_window import MainWindow
+
+    return MainWindow(ctx)
+
+
+@contextmanager
+def _file_log(paths: Paths) -> Iterator[None]:
+    """Log to PeerDesk's log file while the window is open (defects land there)."""
+    handler: logging.Handler | None = None
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(paths.log_file, encoding="utf-8")
+    except OSError:
+        handler = None  # a read-only profile still gets a window, just no log file
+    if handler is not None:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        if handler is not None:
+            log.removeHandler(handler)
+            handler.close()
+
+
+@contextmanager
+def _defects_reported(report: Callable[[str], None], paths: Paths) -> Iterator[None]:
+    """An unexpected error in a slot is logged and shown as one sentence, not a traceback."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(error, PeerDeskError):
+            report(str(error))
+            return
+        log.error("Defect: %s", "".join(traceback.format_exception(kind, error, tb)))
+        report(
+            QApplication.translate(
+                "app",
+                "Something went wrong in PeerDesk and that action was stopped; nothing "
+                "half-finished was saved. The details are in {path}.",
+            ).format(path=paths.log_file)
+        )
+
+    sys.excepthook = hook
+    try:
+        yield
+    finally:
+        sys.excepthook = previous
+
+
+def _remove_database_files(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        candidate.unlink(missing_ok=True)
+
+
+def _ask_house_name(db: Database, actor: Actor) -> bool:
+    """First run: the welcome asks the house's name. False when the person cancels."""
+    from peerdesk.core.services import settings as settings_service
+    from peerdesk.ui.dialogs.welcome import WelcomeDialog
+
+    while True:
+        name = WelcomeDialog.ask(None)
+        if name is None:
+            return False
+        try:
+            with db.begin() as s:
+                settings_service.name_house(s, actor, name)
+            return True
+        except PeerDeskError as exc:
+            messages.warning(None, APP_NAME, str(exc))
+
+
+def _build_demo(db: Database, actor: Actor) -> str | None:
+    """Fill the demo database, with a progress dialog; the problem sentence, or None."""
+    from peerdesk.core.demo import build_demo_house
+    from peerdesk.ui.workers import BackgroundTask
+
+    def work(progress: Callable[[float], None], _cancelled: Callable[[], bool]) -> object:
+        return build_demo_house(
+            db, beds=DEMO_BEDS, years=DEMO_YEARS, seed=DEMO_SEED, actor=actor, progress=progress
+        )
+
+    task = BackgroundTask(
+        work,
+        title=QApplication.translate("app", "PeerDesk demo"),
+        label=QApplication.translate("app", "Building a demo house to explore…"),
+        cancellable=False,
+    )
+    task.start()
+    outcome = task.wait(timeout_ms=10 * 60 * 1000)
+    if outcome is None:
+        return QApplication.translate("app", "The demo house took too long to build.")
+    return outcome.error
+
+
+def run_gui(
+    paths: Paths,
+    *,
+    demo: bool = False,
+    self_test: bool = False,
+    out: TextIO | None = None,
+) -> int:
+    """Open the window on ``paths.db`` (or a new demo house); the process exit status.
+
+    With ``self_test`` the window is opened, every tab and form visited, one line printed per
+    check, and the status is 0 when all passed, 1 otherwise (nothing waits for a person).
+    """
+    out = out or sys.stdout
+    app = make_application()
+
+    problems: list[str] = []
+
+    def report(sentence: str) -> None:
+        if self_test:
+            # Nobody is there to read a message box; an error during the self-test fails it.
+            problems.append(sentence)
+            print(sentence, file=sys.stderr)
+        else:
+            messages.error(None, APP_NAME, sentence)
+
+    demo_dir: Path | None = None
+    if demo:
+        demo_dir = Path(tempfile.mkdtemp(prefix="peerdesk-demo-"))
+        paths = paths.with_db(demo_dir / DB_FILENAME)
+
+    with _file_log(paths), _defects_reported(report, paths):
+        lock = lock_database(paths)
+        if lock is None:
+            report(
+                QApplication.translate(
+                    "app",
+                    "PeerDesk is already open on this database ({path}). Switch to that "
+                    "window, or close it before opening PeerDesk again.",
+                ).format(path=paths.db)
+            )
+            return 1
+        try:
+            is_new = not paths.db.exists() or paths.db.stat().st_size == 0
+            try:
+                db = Database.open(paths.db)
+            except DatabaseError as exc:
+                report(str(exc))
+                return 1
+            try:
+                code = _run_window(
+                    app,
+                    db,
+                    paths,
+                    demo=demo,
+                    self_test=self_test,
+                    out=out,
+                    is_new=is_new,
+                    report=report,
+                )
+            finally:
+                db.close()
+            if self_test and problems and code == 0:
+                print(f"FAIL errors during the self-test: {' '.join(problems)}", file=out)
+                return 1
+            return code
+        finally:
+            lock.unlock()
+            if demo_dir is not None:
+                shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def _run_window(
+    app: QApplication,
+    db: Database,
+    paths: Paths,
+    *,
+    demo: bool,
+    self_test: bool,
+    out: TextIO,
+    is_new: bool,
+    report: Callable[[str], None],
+) -> int:
+    from peerdesk.core.services import settings as settings_service
+
+    actor = Actor.local_administrator()
+    if demo:
+        problem = _build_demo(db, actor)
+        if problem is not None:
+            report(problem)
+            return 1
+    else:
+        with db.read() as s:
+            named = settings_service.get_settings(s).is_named
+        if not named and not self_test and not _ask_house_name(db, actor):
+            if is_new:
+                # The person closed the welcome: leave no half-made database behind.
+                db.close()
+                _remove_database_files(paths.db)
+            return 0
+
+    ctx = build_context(db, paths, open_settings(paths), actor=actor, is_demo=demo)
+    try:
+        window = build_window(ctx)
+    except PeerDeskError as exc:
+        report(str(exc))
+        return 1
+    except Exception:
+        log.exception("The window could not be built")
+        report(
+            QApplication.translate(
+                "app",
+                "PeerDesk could not open its window; nothing was changed. The details are "
+                "in {path}.",
+            ).format(path=paths.log_file)
+        )
+        return 1
+    if self_test:
+        from peerdesk.ui.self_test import run_self_test
+
+        try:
+            return run_self_test(window, out)
+        finally:
+            _dispose(window)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        _dispose(window)
+
+
+def _dispose(window: QWidget) -> None:
+    """Destroy the window and everything it made while the QApplication still exists.
+
+    Left to the garbage collector at interpreter exit, widgets outlive the application
+    object and Qt crashes on the way out.
+    """
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -1,0 +1,345 @@
+"""The selected resident on one screen: details, current stay, phases, assessments, sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.core import clock, dto, listing, vocab
+from peerdesk.core.errors import NotFound
+from peerdesk.core.listing import ListQuery
+from peerdesk.core.services import assessments as assessment_service
+from peerdesk.core.services import residents as resident_service
+from peerdesk.core.services import settings as settings_service
+from peerdesk.core.services._common import fmt_date
+from peerdesk.ui.context import UiContext
+from peerdesk.ui.models.sql_table import SqlTableModel
+from peerdesk.ui.tabs.base import fit_columns
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def muted_color(widget: QWidget) -> str:
+    """A quieter text colour for labels: the text colour blended toward the background."""
+    palette = widget.palette()
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    mix = [
+        round(a * 0.55 + b * 0.45)
+        for a, b in zip(text.getRgb()[:3], back.getRgb()[:3], strict=True)
+    ]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class ResidentDetail(QWidget):
+    """Everything about one resident, read-only; the tab's actions change it."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.resident_id: int | None = None
+        self._columns_fitted = False
+        self.setAccessibleName(self.tr("Selected resident"))
+        self._living_labels: dict[str, str] = {}
+
+        self.heading = QLabel(self)
+        self.heading.setObjectName("residentHeading")
+        self.heading.setAccessibleName(self.tr("Resident's name"))
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.summary = self._section(self.tr("Summary"))
+        self.details = self._section(self.tr("Details"))
+        self.stay = self._section(self.tr("Current stay"))
+        self.phases = self._section(self.tr("Phase history"))
+        self.assessments = self._section(self.tr("Assessments"))
+
+        inner = QWidget(self)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(12, 8, 12, 8)
+        inner_layout.setSpacing(10)
+        inner_layout.addWidget(self.heading)
+        for label in (self.summary, self.details, self.stay, self.phases, self.assessments):
+            inner_layout.addWidget(label)
+        inner_layout.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidget(inner)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setAccessibleName(self.tr("Resident's details"))
+
+        self.sessions_title = QLabel(self.tr("Sessions"), self)
+        self.sessions_title.setAccessibleName(self.tr("Sessions heading"))
+        bold = self.sessions_title.font()
+        bold.setBold(True)
+        self.sessions_title.setFont(bold)
+        self.sessions_model = SqlTableModel(ctx.db, listing.RESIDENT_SESSIONS, self)
+        self.sessions_model.counts_changed.connect(self._on_sessions_counts_changed)
+        self.sessions = QTableView(self)
+        self.sessions.setModel(self.sessions_model)
+        self.sessions.setAccessibleName(self.tr("The resident's sessions"))
+        self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sessions.setAlternatingRowColors(True)
+        self.sessions.setWordWrap(False)
+        self.sessions.verticalHeader().setVisible(False)
+        self.sessions.verticalHeader().setDefaultSectionSize(
+            round(self.fontMetrics().height() * 1.6)
+        )
+        header = self.sessions.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        char = self.fontMetrics().averageCharWidth()
+        for index, column in enumerate(listing.RESIDENT_SESSIONS.columns):
+            title = self.sessions_model.headerData(index, Qt.Orientation.Horizontal)
+            header.resizeSection(index, char * max(column.width, len(str(title)) + 3) + 12)
+        header.setSortIndicator(self.sessions_model.sort_column, self.sessions_model.sort_order)
+        self.sessions.setSortingEnabled(True)
+
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(12, 4, 0, 0)
+        lower_layout.addWidget(self.sessions_title)
+        lower_layout.addWidget(self.sessions, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setAccessibleName(self.tr("Details and sessions"))
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.show_resident(None)
+
+    def _section(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setAccessibleName(name)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _living(self, code: str | None) -> str:
+        if code is None:
+            return ""
+        if not self._living_labels:
+            with self.ctx.db.read() as s:
+                self._living_labels = {
+                    x.code: x.label for x in settings_service.list_living_situations(s)
+                }
+        return self._living_labels.get(code, code)
+
+    # ----------------------------------------------------------------- showing
+
+    def show_resident(self, resident_id: int | None) -> None:
+        """Show one resident (None: the empty pane)."""
+        resident: dto.Resident | None = None
+        found: list[dto.Assessment] = []
+        if resident_id is not None:
+            try:
+                with self.ctx.db.read() as s:
+                    resident = resident_service.get_resident(s, resident_id)
+                    found = assessment_service.list_assessments(s, resident_id)
+            except NotFound:
+                resident = None
+        self.resident_id = resident.id if resident is not None else None
+        if resident is None:
+            self.heading.setText(self.tr("No resident chosen"))
+            self.summary.setText(
+                _e(self.tr("Choose a resident in the list to see their details here."))
+            )
+            for label in (self.details, self.stay, self.phases, self.assessments):
+                label.clear()
+                label.setVisible(False)
+            self.sessions_title.setText(self.tr("Sessions"))
+            self.sessions_model.clear()
+            return
+        for label in (self.details, self.stay, self.phases, self.assessments):
+            label.setVisible(True)
+        self.heading.setText(resident.name)
+        self.summary.setText(self._summary_html(resident))
+        self.details.setText(self._details_html(resident))
+        self.stay.setText(self._stay_html(resident))
+        self.phases.setText(self._phases_html(resident))
+        self.assessments.setText(self._assessments_html(found))
+        self.sessions_model.set_query(ListQuery(resident_id=resident.id))
+        if not self._columns_fitted and self.sessions_model.rowCount():
+            self._columns_fitted = True
+            fit_columns(self.sessions)
+
+    def _rows(self, title: str, rows: list[tuple[str, str]]) -> str:
+        muted = muted_color(self)
+        cells = "".join(
+            f"<tr><td style='padding-right:12px; color:{muted}'>{_e(k)}</td><td>{_e(v)}</td></tr>"
+            for k, v in rows
+            if v
+        )
+        return f"<b>{_e(title)}</b><table cellspacing='2'>{cells}</table>"
+
+    def _summary_html(self, r: dto.Resident) -> str:
+        today = clock.today()
+        parts = []
+        if r.status == vocab.ResidentStatus.ACTIVE:
+            parts.append(self.tr("In residence"))
+        else:
+            parts.append(self.tr("Discharged"))
+        if r.room:
+            place = f"{r.room} / {r.bed}" if r.bed else r.room
+            parts.append(self.tr("Room {place}").format(place=place))
+        phase = r.current_phase
+        if phase is not None and r.status == vocab.ResidentStatus.ACTIVE:
+            parts.append(phase.phase_name)
+        stay = r.current_stay
+        if stay is not None:
+            parts.append(self.tr("{days} days in program").format(days=stay.days(today)))
+        mentor = r.mentor_name or self.tr("no mentor assigned")
+        return _e(" · ".join(parts)) + "<br>" + _e(self.tr("Peer mentor: {m}").format(m=mentor))
+
+    def _details_html(self, r: dto.Resident) -> str:
+        today = clock.today()
+        born = ""
+        if r.date_of_birth is not None:
+            born = self.tr("{date} (age {age})").format(
+                date=fmt_date(r.date_of_birth), age=_age(r.date_of_birth, today)
+            )
+        contact = " ".join(x for x in (r.emergency_contact_name, r.emergency_contact_phone) if x)
+        return self._rows(
+            self.tr("Details"),
+            [
+                (self.tr("Preferred name"), r.preferred_name),
+                (self.tr("Date of birth"), born),
+                (self.tr("Phone"), r.phone),
+                (self.tr("Emergency contact"), contact),
+                (self.tr("Notes"), r.notes),
+            ],
+        )
+
+    def _stay_html(self, r: dto.Resident) -> str:
+        stay = r.current_stay
+        if stay is None:
+            return self._rows(self.tr("Current stay"), [(self.tr("Intake"), self.tr("none"))])
+        title = self.tr("Current stay") if stay.is_open else self.tr("Last stay")
+        rows = [
+            (self.tr("Intake"), fmt_date(stay.intake_date)),
+            (self.tr("Referral"), stay.referral_source),
+            (self.tr("Came from"), self._living(stay.intake_living_situation)),
+        ]
+        if stay.discharge_date is not None:
+            reason = stay.discharge_reason.label if stay.discharge_reason else ""
+            outcome = stay.discharge_outcome.label if stay.discharge_outcome else ""
+            rows += [
+                (self.tr("Discharged"), fmt_date(stay.discharge_date)),
+                (self.tr("Reason"), f"{reason} ({outcome.lower()})" if outcome else reason),
+                (self.tr("Went to"), self._living(stay.exit_living_situation)),
+                (self.tr("Discharge notes"), stay.discharge_notes),
+            ]
+        if len(r.stays) > 1:
+            earlier = [
+                f"{fmt_date(s.intake_date)} – {fmt_date(s.discharge_date)}"
+                for s in r.stays[:-1]
+                if s.discharge_date is not None
+            ]
+            rows.append((self.tr("Earlier stays"), "; ".join(earlier)))
+        return self._rows(title, rows)
+
+    def _phases_html(self, r: dto.Resident) -> str:
+        stay = r.current_stay
+        start = stay.intake_date if stay is not None else None
+        current: list[str] = []
+        earlier: list[str] = []
+        for change in reversed(r.phase_history):
+            text = _e(
+                self.tr("{phase} from {date}").format(
+                    phase=change.phase_name, date=fmt_date(change.from_date)
+                )
+            )
+            if change.note and change.note != "Intake":
+                text += " — " + _e(change.note)
+            if change.voided:
+                text = f"<s>{text}</s> " + _e(self.tr("(voided)"))
+            (current if start is None or change.from_date >= start else earlier).append(text)
+        body = "<br>".join(current) or _e(self.tr("No phases recorded."))
+        if earlier:
+            muted = muted_color(self)
+            body += (
+                f"<br><span style='color:{muted}'>{_e(self.tr('Earlier stays:'))}<br>"
+                + "<br>".join(earlier)
+                + "</span>"
+            )
+        return f"<b>{_e(self.tr('Phase history'))}</b><br>{body}"
+
+    def _assessments_html(self, found: list[dto.Assessment]) -> str:
+        lines = []
+        for a in reversed(found):
+            if a.instrument == vocab.Instrument.BARC10 and a.score is not None:
+                value = self.tr("{score} of 60").format(score=a.score)
+                if a.score >= vocab.BARC10_THRESHOLD:
+                    value += " " + self.tr("(at or above {n})").format(n=vocab.BARC10_THRESHOLD)
+            elif a.instrument == vocab.Instrument.READINESS:
+                value = self.tr("{score} of 10").format(score=a.score)
+            elif a.instrument == vocab.Instrument.SATISFACTION:
+                value = self.tr("{score} of 5").format(score=a.score)
+            else:
+                value = self._living(a.living_situation)
+            lines.append(
+                _e(f"{fmt_date(a.assessed_on)}  ·  {a.instrument.label}: {value}").replace(
+                    "  ", "&nbsp; "
+                )
+            )
+        shown = lines[:12]
+        if len(lines) > len(shown):
+            shown.append(_e(self.tr("… and {n} earlier").format(n=len(lines) - len(shown))))
+        body = "<br>".join(shown) or _e(self.tr("No assessments yet."))
+        return f"<b>{_e(self.tr('Assessments'))}</b><br>{body}"
+
+    def _on_sessions_counts_changed(self, matching: int, _total: int) -> None:
+        if self.resident_id is None:
+            self.sessions_title.setText(self.tr("Sessions"))
+        else:
+            self.sessions_title.setText(self.tr("Sessions ({n})").format(n=matching))
+
+    # ----------------------------------------------------------------- layout
+
+    def save_layout(self, settings: QSettings) -> None:
+        settings.setValue("residents/detail_splitter", self.splitter.saveState())
+        settings.setValue("residents/sessions_header", self.sessions.horizontalHeader().saveState())
+
+    def restore_layout(self, settings: QSettings) -> None:
+        state = settings.value("residents/detail_splitter")
+        if isinstance(state, QByteArray | bytes) and state:
+            self.splitter.restoreState(QByteArray(state))
+        header_state = settings.value("residents/sessions_header")
+        if isinstance(header_state, QByteArray | bytes) and header_state:
+            header = self.sessions.horizontalHeader()
+            if header.restoreState(QByteArray(header_state)):
+                self._columns_fitted = True
+                self.sessions_model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
