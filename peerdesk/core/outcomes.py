@@ -96,6 +96,7 @@ from peerdesk.core.services.settings import get_settings
 
 DAYS_PER_MONTH = 365.25 / 12
 TRAINING_WINDOW_DAYS = 365
+LONG_PERIOD_DAYS = 2 * 365
 
 ScoreQuery = Select[*tuple[Any, ...]]
 DateColumn = SQLColumnExpression[dt.date] | SQLColumnExpression[dt.date | None]
@@ -647,17 +648,22 @@ def _assessment_scores(instrument: vocab.Instrument, period: Period) -> ScoreQue
 
 
 def _attendee_scores(column: InstrumentedAttribute[int | None], period: Period) -> ScoreQuery:
+    day = PeerSession.session_date
+    # Over a long period it is faster to read every attendance row than to walk the sessions
+    # by date and look up each one's attendees; date() around the column stops SQLite from
+    # choosing the date index.
+    dated = func.date(day) if period.days > LONG_PERIOD_DAYS else day
     return (
         select(
             SessionAttendee.resident_id.label("resident_id"),
-            PeerSession.session_date.label("day"),
+            day.label("day"),
             column.label("score"),
         )
         .join(PeerSession, PeerSession.id == SessionAttendee.session_id)
         .where(
             PeerSession.voided_at.is_(None),
             column.is_not(None),
-            _in_period(PeerSession.session_date, period),
+            dated.between(period.start.isoformat(), period.end.isoformat()),
         )
     )
 
@@ -741,24 +747,22 @@ def peer_support_dose(s: Session, period: Period) -> PeerSupportDose:
     ).all()
 
     totals: dict[tuple[str, str], list[int]] = {}
-
-    def add(dimension: str, key: str, values: tuple[int, int, int, int]) -> None:
-        entry = totals.setdefault((dimension, key), [0, 0, 0, 0])
-        for index, value in enumerate(values):
-            entry[index] += value
-
     for row in groups:
         month_key, fmt, mentor_id = str(row[0]), str(row[1]), str(row[2])
-        flags = row[3:7]
         values = (int(row[7]), int(row[8]), int(row[9]), int(row[10]))
-        add("all", "", values)
-        add("format", fmt, values)
-        add("mentor", mentor_id, values)
-        add("month", month_key, values)
-        for support, given in zip(vocab.SupportType, flags, strict=True):
+        keys = [("all", ""), ("format", fmt), ("mentor", mentor_id), ("month", month_key)]
+        for support, given in zip(vocab.SupportType, row[3:7], strict=True):
             if given:
-                add("type", support.value, values)
-                add("month-type", f"{month_key}/{support.value}", values)
+                keys += [("type", support.value), ("month-type", f"{month_key}/{support.value}")]
+        for key in keys:
+            entry = totals.get(key)
+            if entry is None:
+                totals[key] = list(values)
+            else:
+                entry[0] += values[0]
+                entry[1] += values[1]
+                entry[2] += values[2]
+                entry[3] += values[3]
 
     def dose_row(dimension: str, key: str, label: str) -> DoseRow:
         n, minutes, attended, attendee_minutes = totals.get((dimension, key), [0, 0, 0, 0])

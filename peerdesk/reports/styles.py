@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -70,7 +71,7 @@ _SUPPORTED = _register_fonts()
 
 def printable(text: str) -> str:
     """``text`` with every character the font cannot draw replaced by its plain letter."""
-    if all(ord(ch) in _SUPPORTED for ch in text):
+    if text.isascii() or all(ord(ch) in _SUPPORTED for ch in text):
         return text
     out = []
     for ch in text:
@@ -92,7 +93,9 @@ def plural(count: int, word: str, words: str = "") -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float, font: str = FONT) -> float:
+    # Cached: a roster measures the same mentors, dates and rooms hundreds of times.
     return float(pdfmetrics.stringWidth(text, font, size))
 
 
@@ -229,18 +232,20 @@ class PageLayout:
     def footer_y(self) -> float:
         return EDGE + 4
 
-    def notice_paragraphs(self) -> tuple[Paragraph, Paragraph]:
-        return Paragraph(markup(NOTICE_HEADING), NOTICE_TITLE), Paragraph(
-            markup(REDISCLOSURE_NOTICE), NOTICE
-        )
+    @functools.cached_property
+    def notice(self) -> tuple[Paragraph, float, Paragraph, float]:
+        """The notice's heading and text, wrapped once to the page's width, with heights."""
+        inner = self.width - 2 * SIDE - 12
+        heading = Paragraph(markup(NOTICE_HEADING), NOTICE_TITLE)
+        body = Paragraph(markup(REDISCLOSURE_NOTICE), NOTICE)
+        return heading, float(heading.wrap(inner, 1000)[1]), body, float(body.wrap(inner, 1000)[1])
 
     @property
     def notice_height(self) -> float:
         if not self.banner:
             return 0.0
-        inner = self.width - 2 * SIDE - 12
-        heading, body = self.notice_paragraphs()
-        return float(heading.wrap(inner, 1000)[1] + body.wrap(inner, 1000)[1] + 10)
+        _, heading_h, _, body_h = self.notice
+        return heading_h + body_h + 10
 
     @property
     def frame_bottom(self) -> float:
@@ -281,15 +286,12 @@ class PageLayout:
         canvas.line(SIDE, self.rule_y, width - SIDE, self.rule_y)
         # The notice, in a box above the footer.
         if self.banner:
-            inner = width - 2 * SIDE - 12
             top = self.footer_y + 14 + self.notice_height
             canvas.setStrokeColor(CONFIDENTIAL)
             canvas.setLineWidth(0.6)
             canvas.setFillColor(colors.HexColor("#FBF3F3"))
             canvas.rect(SIDE, self.footer_y + 14, width - 2 * SIDE, self.notice_height, fill=1)
-            heading, body = self.notice_paragraphs()
-            _, heading_h = heading.wrap(inner, 1000)
-            _, body_h = body.wrap(inner, 1000)
+            heading, heading_h, body, body_h = self.notice
             heading.drawOn(canvas, SIDE + 6, top - 5 - heading_h)
             body.drawOn(canvas, SIDE + 6, top - 5 - heading_h - body_h)
         # Footer.
