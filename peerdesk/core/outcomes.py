@@ -119,8 +119,13 @@ class Share:
 
     @property
     def percent(self) -> str:
+        """``78%``; ``<1%`` for a share above zero that would round to nothing; ``—`` of 0."""
         fraction = self.fraction
-        return "—" if fraction is None else f"{fraction:.0%}"
+        if fraction is None:
+            return "—"
+        if 0 < fraction < 0.005:
+            return "<1%"
+        return f"{fraction:.0%}"
 
     def __str__(self) -> str:
         return f"{self.count} of {self.of}"

@@ -352,6 +352,7 @@ class MentorRosterRow:
     role_title: str
     active: bool
     start_date: dt.date
+    end_date: dt.date | None
     supervisor_name: str
     caseload: int
     credentials: tuple[CredentialLine, ...]
@@ -377,7 +378,13 @@ def gather_mentor_roster(
     actor.require(Action.VIEW_RECORDS)
     today = clock.today()
     house = get_settings(s)
-    query = select(Mentor).order_by(Mentor.last_name, Mentor.first_name, Mentor.id)
+    # Active mentors first, then (when asked for) those who have left, each by last name.
+    query = select(Mentor).order_by(
+        Mentor.status != vocab.MentorStatus.ACTIVE.value,
+        Mentor.last_name,
+        Mentor.first_name,
+        Mentor.id,
+    )
     if not options.include_inactive:
         query = query.where(Mentor.status == vocab.MentorStatus.ACTIVE.value)
     mentors = s.execute(query).scalars().all()
@@ -448,6 +455,7 @@ def gather_mentor_roster(
                 role_title=m.role_title,
                 active=m.status == vocab.MentorStatus.ACTIVE.value,
                 start_date=m.start_date,
+                end_date=m.end_date,
                 supervisor_name=m.supervisor_name,
                 caseload=int(caseloads.get(m.id, 0)),
                 credentials=tuple(lines),
@@ -788,8 +796,13 @@ def _without_names(figures: OutcomeFigures) -> OutcomeFigures:
     supervision = dataclasses.replace(
         figures.supervision,
         mentors=tuple(
-            dataclasses.replace(m, mentor_name=number[m.mentor_name])
-            for m in figures.supervision.mentors
+            sorted(
+                (
+                    dataclasses.replace(m, mentor_name=number[m.mentor_name])
+                    for m in figures.supervision.mentors
+                ),
+                key=lambda m: int(m.mentor_name.rsplit(" ", 1)[1]),
+            )
         ),
         credentials_expiring=tuple(
             dataclasses.replace(c, mentor_name=number[c.mentor_name])

@@ -43,7 +43,7 @@ from peerdesk.core.report_data import (
     SupervisionLogOptions,
 )
 from peerdesk.reports import outcome_summary, rosters, sheets
-from peerdesk.reports.styles import Progress
+from peerdesk.reports.styles import Progress, plural
 
 O = TypeVar("O")  # noqa: E741 (the options type)
 D = TypeVar("D")
@@ -70,17 +70,17 @@ class ReportKind(Generic[O, D]):
 
 
 def _roster(data: RosterData) -> str:
-    return f"{data.total} residents by {data.options.group_by.value}"
+    return f"{plural(data.total, 'resident')} by {data.options.group_by.value}"
 
 
 def _mentors(data: MentorRosterData) -> str:
-    return f"{len(data.rows)} peer mentors"
+    return plural(len(data.rows), "peer mentor")
 
 
 def _sign_in(data: SignInData) -> str:
     return (
-        f"{data.title} on {data.session_date.isoformat()}: {len(data.expected)} names, "
-        f"{data.blank_rows} blank rows"
+        f"{data.title} on {data.session_date.isoformat()}: {plural(len(data.expected), 'name')}"
+        f", {plural(data.blank_rows, 'blank row')}"
     )
 
 
@@ -93,7 +93,7 @@ def _supervision(data: SupervisionLogData) -> str:
 
 
 def _face_sheets(data: FaceSheetData) -> str:
-    return f"{len(data.sheets)} residents"
+    return plural(len(data.sheets), "resident")
 
 
 def _outcomes(data: OutcomeSummaryData) -> str:

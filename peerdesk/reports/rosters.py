@@ -114,9 +114,9 @@ def render_roster(out: BinaryIO, data: RosterData, progress: st.Progress | None 
 
 def _credential_cell(line: report_data.CredentialLine, data: MentorRosterData) -> str:
     name = st.markup(line.name)
-    number = f" · {st.markup(line.number)}" if line.number else ""
+    number = f"{st.markup(line.number)} · " if line.number else ""
     if line.expires_on is None:
-        return f"{name}{number} · <font color='#52606D'>no expiry</font>"
+        return f"{name}<br/>{number}<font color='#52606D'>no expiry</font>"
     when = fmt_date(line.expires_on)
     if line.expired:
         state = f"<font color='#9B1C1C'><b>EXPIRED {when}</b></font>"
@@ -125,13 +125,13 @@ def _credential_cell(line: report_data.CredentialLine, data: MentorRosterData) -
         state = f"<font color='#B45309'><b>expires in {days} days ({when})</b></font>"
     else:
         state = f"expires {when}"
-    return f"{name}{number}<br/>{state}"
+    return f"{name}<br/>{number}{state}"
 
 
 def mentor_roster_story(data: MentorRosterData, width: float) -> list[Flowable]:
     w = _widths(
         width,
-        {"start": 62.0, "caseload": 46.0, "training": 50.0, "last": 66.0, "status": 74.0},
+        {"start": 62.0, "caseload": 52.0, "training": 50.0, "last": 66.0, "status": 74.0},
         {"mentor": 1.2, "credentials": 1.9},
     )
     header = [
@@ -139,7 +139,7 @@ def mentor_roster_story(data: MentorRosterData, width: float) -> list[Flowable]:
         for text in (
             "Peer mentor",
             "Started",
-            "Residents",
+            "Caseload",
             "Credentials",
             "Training, 12 mo",
             "Last supervision",
@@ -152,8 +152,6 @@ def mentor_roster_story(data: MentorRosterData, width: float) -> list[Flowable]:
         who += st.markup(row.role_title)
         if row.supervisor_name:
             who += f" · supervised by {st.markup(row.supervisor_name)}"
-        if not row.active:
-            who += " · inactive"
         who += "</font>"
         credentials = "<br/>".join(_credential_cell(c, data) for c in row.credentials)
         if row.last_supervision is None:
@@ -161,13 +159,16 @@ def mentor_roster_story(data: MentorRosterData, width: float) -> list[Flowable]:
         else:
             last = f"{fmt_date(row.last_supervision)}<br/><font size='7' color='#52606D'>"
             last += f"{row.days_since_supervision} days ago</font>"
-        if row.overdue:
+        if not row.active:
+            left = f"<br/>since {fmt_date(row.end_date)}" if row.end_date else ""
+            status = f"<font color='#52606D'><b>Inactive</b>{left}</font>"
+            if row.last_supervision is not None:
+                last = fmt_date(row.last_supervision)
+        elif row.overdue:
             status = "<font color='#9B1C1C'><b>Overdue</b></font><br/>"
             status += f"<font size='6.5'>{st.markup(row.overdue_reason)}</font>"
-        elif row.active:
-            status = "<font color='#2F7D6B'><b>On track</b></font>"
         else:
-            status = "—"
+            status = "<font color='#2F7D6B'><b>On track</b></font>"
         data_rows.append(
             [
                 Paragraph(who, st.CELL),
@@ -186,7 +187,7 @@ def mentor_roster_story(data: MentorRosterData, width: float) -> list[Flowable]:
     style += [("BOTTOMPADDING", (0, 1), (-1, -1), 4)]
     table.setStyle(style)
     active = [r for r in data.rows if r.active]
-    expiring = sum(1 for r in data.rows for c in r.credentials if c.expired or c.expiring)
+    expiring = sum(1 for r in active for c in r.credentials if c.expired or c.expiring)
     overdue = sum(1 for r in active if r.overdue)
     story: list[Flowable] = [
         st.paragraph(
@@ -201,7 +202,7 @@ def mentor_roster_story(data: MentorRosterData, width: float) -> list[Flowable]:
         table,
         Spacer(1, 8),
         st.paragraph(
-            "Residents: the mentor's caseload of residents in residence. Training counts "
+            "Caseload: the residents in residence assigned to the mentor. Training counts "
             "continuing education in the last 12 months. A mentor is overdue when the last 30 "
             "days had fewer supervisions than the house's rule, or none long enough.",
             st.SMALL,

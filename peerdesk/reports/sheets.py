@@ -32,7 +32,6 @@ from peerdesk.reports import styles as st
 def sign_in_story(data: SignInData, width: float) -> list[Flowable]:
     facilitator = data.facilitator or "_" * 34
     details = [
-        ("Session", data.title),
         ("Date", fmt_date(data.session_date)),
         ("Facilitator", facilitator),
         ("Start and end time", "__________  to  __________"),

@@ -431,6 +431,12 @@ def test_an_empty_period_reads_zero_of_zero(db: Database, house: House) -> None:
     assert len(empty.dose.by_month) == 12
 
 
+def test_shares_read_as_people_say_them() -> None:
+    assert (str(Share(7, 9)), Share(7, 9).percent) == ("7 of 9", "78%")
+    assert Share(8, 60_982).percent == "<1%", "above zero never reads 0%"
+    assert (Share(0, 5).percent, Share(0, 0).percent, Share(0, 0).fraction) == ("0%", "—", None)
+
+
 def test_period_checks_and_the_default_period(today: dt.date) -> None:
     assert outcomes.last_twelve_months(today) == Period(D(2025, 6, 16), today, today)
     leap = outcomes.last_twelve_months(D(2024, 2, 29))

@@ -181,8 +181,14 @@ def test_mentor_roster_marks_credentials_and_overdue_and_names_no_resident(
             )
         f.note(s, admin, maya, D(2026, 6, 1), minutes=45)
         f.note(s, admin, maya, D(2026, 6, 10), minutes=20)
+        left = f.mentor(s, admin, "Al", "Gone").id
+        mentors.deactivate_mentor(s, admin, left, D(2026, 5, 1))
     _, pages = render(db, admin, "mentors", rd.MentorRosterOptions())
     text = pages[0]
+    assert "Al Gone" not in text
+    _, with_inactive = render(db, admin, "mentors", rd.MentorRosterOptions(include_inactive=True))
+    assert "Al Gone" in with_inactive[0] and "Inactive since 1 May 2026" in with_inactive[0]
+    assert with_inactive[0].index("Maya Lopez") < with_inactive[0].index("Al Gone")
     assert "Ben Okafor" in text and "Maya Lopez" in text
     assert "EXPIRED 1 Jun 2026" in text
     assert "expires in 16 days (1 Jul 2026)" in text
@@ -437,11 +443,11 @@ def test_saving_records_one_audit_line(db: Database, admin: Actor, tmp_path: Pat
         f.resident(s, admin)
     path = tmp_path / "roster.pdf"
     saved = save_report(db, admin, "roster", rd.RosterOptions(), path)
-    assert PdfReader(path).pages and saved.detail == "1 residents by phase"
+    assert PdfReader(path).pages and saved.detail == "1 resident by phase"
     with db.read() as s:
         line = s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
     assert (line.action, line.entity, line.username) == ("export", "report", "local")
-    assert line.summary.startswith("Resident roster (1 residents by phase) to ")
+    assert line.summary.startswith("Resident roster (1 resident by phase) to ")
     assert '"report": "roster"' in line.changes and '"group_by": "phase"' in line.changes
 
 
