@@ -131,8 +131,8 @@ def _credential_cell(line: report_data.CredentialLine, data: MentorRosterData) -
 def mentor_roster_story(data: MentorRosterData, width: float) -> list[Flowable]:
     w = _widths(
         width,
-        {"start": 62.0, "caseload": 52.0, "training": 50.0, "last": 66.0, "status": 74.0},
-        {"mentor": 1.2, "credentials": 1.9},
+        {"start": 62.0, "caseload": 46.0, "training": 48.0, "last": 64.0, "status": 70.0},
+        {"mentor": 1.1, "credentials": 2.0},
     )
     header = [
         Paragraph(text, st.HEADER_CELL)
