@@ -86,6 +86,7 @@ from peerdesk.core.models import (
     LivingSituation,
     Mentor,
     PeerSession,
+    Resident,
     SessionAttendee,
     Stay,
     SupervisionNote,
@@ -804,11 +805,7 @@ def peer_support_dose(s: Session, period: Period) -> PeerSupportDose:
             )
         )
     everything = dose_row("all", "", "")
-    reached = s.execute(
-        select(func.count(distinct(SessionAttendee.resident_id)))
-        .join(PeerSession, PeerSession.id == SessionAttendee.session_id)
-        .where(live)
-    ).scalar_one()
+    reached = s.execute(_residents_reached(period, live)).scalar_one()
     return PeerSupportDose(
         sessions=everything.sessions,
         hours=everything.hours,
@@ -820,6 +817,25 @@ def peer_support_dose(s: Session, period: Period) -> PeerSupportDose:
         by_format=tuple(dose_row("format", f.value, f.label) for f in vocab.SessionFormat),
         by_mentor=tuple(by_mentor),
         by_month=tuple(by_month),
+    )
+
+
+def _residents_reached(period: Period, live: ColumnElement[bool]) -> Select[int]:
+    """How many residents attended at least one session in the period."""
+    if period.days > LONG_PERIOD_DAYS:
+        # Over years nearly everyone attended: finding one attendance per resident is far
+        # cheaper than reading every attendance row of the period.
+        attended = (
+            select(SessionAttendee.session_id)
+            .join(PeerSession, PeerSession.id == SessionAttendee.session_id)
+            .where(SessionAttendee.resident_id == Resident.id, live)
+            .exists()
+        )
+        return select(func.count()).select_from(Resident).where(attended)
+    return (
+        select(func.count(distinct(SessionAttendee.resident_id)))
+        .join(PeerSession, PeerSession.id == SessionAttendee.session_id)
+        .where(live)
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from peerdesk.core import vocab
 from peerdesk.core.outcomes import Mean, MonthDose, OutcomeFigures, Share
@@ -587,19 +587,18 @@ def _dose(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]
         [r.label, f"{r.sessions:,}", _hours(r.hours), f"{r.attendances:,}"] for r in dose.by_mentor
     ]
     if mentor_rows:
-        story.append(
-            KeepTogether(
-                [
-                    Paragraph("By peer mentor", st.H2),
-                    _table(
-                        ["Peer mentor", *header],
-                        mentor_rows,
-                        [width - 200, 60, 60, 80],
-                        align=["LEFT", "RIGHT", "RIGHT", "RIGHT"],
-                    ),
-                ]
-            )
-        )
+        # A long list (a house with years of staff turnover) may run over the page; its
+        # header row repeats, and the heading stays with the first rows.
+        story += [
+            CondPageBreak(90),
+            Paragraph("By peer mentor", st.H2),
+            _table(
+                ["Peer mentor", *header],
+                mentor_rows,
+                [width - 200, 60, 60, 80],
+                align=["LEFT", "RIGHT", "RIGHT", "RIGHT"],
+            ),
+        ]
     return story
 
 

@@ -131,7 +131,7 @@ def _credential_cell(line: report_data.CredentialLine, data: MentorRosterData) -
 def mentor_roster_story(data: MentorRosterData, width: float) -> list[Flowable]:
     w = _widths(
         width,
-        {"start": 62.0, "caseload": 46.0, "training": 48.0, "last": 64.0, "status": 70.0},
+        {"start": 60.0, "caseload": 50.0, "training": 48.0, "last": 64.0, "status": 70.0},
         {"mentor": 1.1, "credentials": 2.0},
     )
     header = [

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from peerdesk.core import clock, outcomes, vocab
 from peerdesk.core import report_data as rd
@@ -412,11 +413,21 @@ def test_a_period_longer_than_two_years_is_counted_by_quarter(demo: Database, ad
     # Over two years outcomes.py reads attendance rows directly instead of walking sessions
     # by date; both ways must give the same figures.
     long = outcomes.Period(D(2023, 6, 16), TODAY, TODAY)
+
+    def figures(s: Session) -> tuple[outcomes.ScoreChange, outcomes.Satisfaction, int]:
+        dose = outcomes.peer_support_dose(s, long)
+        return (
+            outcomes.motivation_change(s, long),
+            outcomes.satisfaction(s, long),
+            dose.residents_reached,
+        )
+
     with demo.read() as s, pytest.MonkeyPatch.context() as patch:
-        direct = outcomes.motivation_change(s, long), outcomes.satisfaction(s, long)
+        direct = figures(s)
         patch.setattr(outcomes, "LONG_PERIOD_DAYS", 100_000)
-        by_date = outcomes.motivation_change(s, long), outcomes.satisfaction(s, long)
-    assert direct == by_date and direct[1].mean.of > 1000
+        by_date = figures(s)
+    assert direct == by_date
+    assert direct[1].mean.of > 1000 and direct[2] > 50
     options = rd.OutcomeOptions(start=D(2023, 6, 16))
     _, pages = render(demo, admin, "outcomes", options)
     assert "16 Jun 2023 to 15 Jun 2026" in pages[0]
