@@ -23,6 +23,8 @@ from peerdesk.core.errors import PeerDeskError
 from peerdesk.paths import Paths, resolve_paths
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from peerdesk.core.audit import Actor
     from peerdesk.core.db import Database
     from peerdesk.core.imports import PreviewRow
@@ -106,6 +108,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be more than zero")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be zero or more")
     return value
 
 
@@ -244,7 +256,114 @@ def _cmd_import(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _report_options(ctx: Context, s: Session) -> object:
+    """The chosen report's options, from the command line (names looked up in ``s``)."""
+    from peerdesk.core import report_data as rd
+
+    args = ctx.args
+    if args.kind == "roster":
+        return rd.RosterOptions(group_by=rd.RosterGrouping(args.group_by), contacts=args.contacts)
+    if args.kind == "mentors":
+        return rd.MentorRosterOptions(include_inactive=args.inactive)
+    if args.kind == "signin":
+        return rd.SignInOptions(
+            title=args.title,
+            session_date=args.date,
+            facilitator=args.facilitator,
+            phase=args.phase,
+            expected=not args.no_names,
+            blank_rows=args.blank_rows,
+        )
+    if args.kind == "supervision":
+        mentor = rd.find_mentor(s, args.mentor).id if args.mentor else None
+        return rd.SupervisionLogOptions(start=args.start, end=args.end, mentor_id=mentor)
+    if args.kind == "facesheet":
+        ids = tuple(dict.fromkeys(rd.find_resident(s, name) for name in args.resident))
+        return rd.FaceSheetOptions(resident_ids=ids)
+    return rd.OutcomeOptions(
+        start=args.start, end=args.end, as_of=args.as_of, identified=args.identified
+    )
+
+
+def _cmd_export_report(ctx: Context) -> int:
+    from peerdesk.reports.catalog import save_report
+
+    actor = ctx.actor()  # sign in before anything is looked up
+    db = ctx.open_db()
+    with db.read() as s:
+        options = _report_options(ctx, s)
+    saved = save_report(db, actor, ctx.args.kind, options, Path(ctx.args.out))
+    print(f"{saved.title} ({saved.detail}) written to {saved.path}")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- the parser
+
+
+def _add_report_parsers(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``export roster|mentors|signin|outcomes|supervision|facesheet --out FILE.pdf``."""
+
+    def report(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser = kinds.add_parser(name, help=help_text)
+        parser.add_argument("--out", required=True, metavar="FILE.pdf")
+        parser.set_defaults(handler=_cmd_export_report)
+        return parser
+
+    def period(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--from",
+            dest="start",
+            type=_iso_date,
+            metavar="YYYY-MM-DD",
+            help="first day of the period (default: twelve months before --to)",
+        )
+        parser.add_argument(
+            "--to",
+            dest="end",
+            type=_iso_date,
+            metavar="YYYY-MM-DD",
+            help="last day of the period (default: today)",
+        )
+
+    roster = report("roster", "the resident roster (PDF)")
+    roster.add_argument("--group-by", choices=["phase", "room"], default="phase")
+    roster.add_argument(
+        "--contacts", action="store_true", help="add phone and emergency contact columns"
+    )
+    mentors = report("mentors", "the peer mentor roster (PDF)")
+    mentors.add_argument("--inactive", action="store_true", help="include inactive mentors")
+    signin = report("signin", "a group sign-in sheet (PDF)")
+    signin.add_argument("--title", default="Group session", help="the session's title")
+    signin.add_argument(
+        "--date", type=_iso_date, metavar="YYYY-MM-DD", help="the session's date (default today)"
+    )
+    signin.add_argument("--facilitator", default="", metavar="NAME")
+    signin.add_argument("--phase", default="", help="only the residents in this phase")
+    signin.add_argument(
+        "--blank-rows", type=_count, default=10, metavar="N", help="blank rows (default 10)"
+    )
+    signin.add_argument("--no-names", action="store_true", help="print no names, only blank rows")
+    outcomes = report("outcomes", "the outcome summary (PDF), de-identified by default")
+    period(outcomes)
+    outcomes.add_argument(
+        "--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="report date (default: --to)"
+    )
+    outcomes.add_argument(
+        "--identified",
+        action="store_true",
+        help="exact small counts and peer mentors' names (needs permission to print names)",
+    )
+    supervision = report("supervision", "the supervision log (PDF)")
+    period(supervision)
+    supervision.add_argument("--mentor", metavar="NAME", help="one peer mentor (default: all)")
+    facesheet = report("facesheet", "resident face sheets, one page each (PDF)")
+    facesheet.add_argument(
+        "--resident",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="one resident (repeat for more; default: everyone in residence)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -312,6 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     csv_parser.add_argument("--out", required=True, metavar="FILE.csv")
     csv_parser.set_defaults(handler=_cmd_export_csv)
+    _add_report_parsers(kinds)
 
     import_parser = commands.add_parser(
         "import", help="bring residents or peer mentors in from a .csv or .xlsx spreadsheet"

@@ -11,13 +11,22 @@ import pytest
 from peerdesk import logs
 
 
-def test_setup_logging_writes_a_log_and_a_crash_file(tmp_path: Path) -> None:
+def test_setup_logging_writes_a_log_and_points_faulthandler_at_a_crash_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enabled: list[str] = []
+    monkeypatch.setattr(logs, "_fault_file", None)  # as in a fresh process
+    monkeypatch.setattr(
+        logs.faulthandler, "enable", lambda file, all_threads: enabled.append(file.name)
+    )
     log_file = logs.setup_logging(tmp_path / "logs")
     logging.getLogger("peerdesk").info("a line for the test")
     for handler in logging.getLogger("peerdesk").handlers:
         handler.flush()
     assert log_file.read_text(encoding="utf-8").count("a line for the test") == 1
-    assert (tmp_path / "logs" / "crash.log").exists()
+    assert enabled == [str(tmp_path / "logs" / "crash.log")]
+    assert logs._fault_file is not None
+    logs._fault_file.close()
 
 
 def test_the_hook_logs_the_traceback_and_shows_one_sentence(

@@ -39,7 +39,8 @@ class NoteDetails:
     action_items: Sequence[ActionItemEntry] = ()
 
 
-def _may_read(actor: Actor, mentor: Mentor) -> bool:
+def may_read_notes_about(actor: Actor, mentor: Mentor) -> bool:
+    """Supervisors and administrators read every note; a peer mentor only their own."""
     if actor.may(Action.READ_ALL_SUPERVISION):
         return True
     return actor.may(Action.READ_OWN_SUPERVISION) and mentor.user_id == actor.user_id
@@ -50,14 +51,15 @@ def get_note(s: Session, actor: Actor, note_id: int) -> dto.SupervisionNote:
     row = get_or_not_found(s, SupervisionNote, note_id, "supervision note")
     mentor = s.get(Mentor, row.mentor_id)
     assert mentor is not None
-    if not _may_read(actor, mentor):
+    if not may_read_notes_about(actor, mentor):
         raise PermissionDenied(
             "You may read only the supervision notes about yourself.", actor=actor
         )
-    return _to_dto(row, mentor)
+    return note_dto(row, mentor)
 
 
-def _to_dto(row: SupervisionNote, mentor: Mentor) -> dto.SupervisionNote:
+def note_dto(row: SupervisionNote, mentor: Mentor) -> dto.SupervisionNote:
+    """A note as the window and the printouts receive it."""
     return dto.SupervisionNote(
         id=row.id,
         note_date=row.note_date,
@@ -148,7 +150,7 @@ def write_note(s: Session, actor: Actor, details: NoteDetails) -> dto.Supervisio
         {k: v for k, v in values.items() if k != "summary"}
         | {"action_items": len(details.action_items)},
     )
-    return _to_dto(row, mentor)
+    return note_dto(row, mentor)
 
 
 def update_note(
@@ -183,7 +185,7 @@ def update_note(
     s.flush()
     mentor = s.get(Mentor, row.mentor_id)
     assert mentor is not None
-    return _to_dto(row, mentor)
+    return note_dto(row, mentor)
 
 
 def set_action_item_done(
@@ -214,7 +216,7 @@ def set_action_item_done(
         "Action item done" if done_on else "Action item reopened",
         {"done_on": [before, done_on]},
     )
-    return _to_dto(note, mentor)
+    return note_dto(note, mentor)
 
 
 def acknowledge_note(
@@ -244,7 +246,7 @@ def acknowledge_note(
     audit.record(
         s, actor, "acknowledge", "supervision_notes", row.id, f"Acknowledged on {fmt_date(on)}"
     )
-    return _to_dto(row, mentor)
+    return note_dto(row, mentor)
 
 
 def void_note(s: Session, actor: Actor, note_id: int, reason: str) -> dto.SupervisionNote:
@@ -253,4 +255,4 @@ def void_note(s: Session, actor: Actor, note_id: int, reason: str) -> dto.Superv
     void_row(s, actor, row, "supervision_notes", row.id, reason)
     mentor = s.get(Mentor, row.mentor_id)
     assert mentor is not None
-    return _to_dto(row, mentor)
+    return note_dto(row, mentor)
