@@ -72,7 +72,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from peerdesk import __version__
-from peerdesk.core import audit, clock
+from peerdesk.core import audit, clock, vocab
 from peerdesk.core import db as db_module
 from peerdesk.core.attention import last_verified_backup
 from peerdesk.core.audit import Actor
@@ -527,6 +527,7 @@ class RecoverySheet:
     key: RecoveryKey
     made_at: dt.datetime  # UTC
     made_by: str
+    paper_size: vocab.PaperSize = vocab.PaperSize.LETTER
 
     @property
     def key_text(self) -> str:
@@ -2360,8 +2361,10 @@ def new_recovery_sheet(db: Database, actor: Actor) -> RecoverySheet:
     :func:`adopt_recovery_key` so backups from then on open with it."""
     actor.require(Action.MANAGE_SETTINGS)
     with db.read() as s:
-        house = get_settings(s).house_name
-    return RecoverySheet(house, RecoveryKey.generate(), clock.now_utc(), actor.username)
+        house = get_settings(s)
+    return RecoverySheet(
+        house.house_name, RecoveryKey.generate(), clock.now_utc(), actor.username, house.paper_size
+    )
 
 
 def adopt_recovery_key(db: Database, actor: Actor, sheet: RecoverySheet) -> RecoveryKeyInfo:
