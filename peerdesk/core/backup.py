@@ -905,9 +905,13 @@ def _read_layout(f: BinaryIO, path: Path) -> _Layout:
             f"{path.name} is a plain database file, not a PeerDesk backup; choose a backup that "
             "PeerDesk made (PeerDesk-….pdbk)."
         )
-    magic = first[:8]
+    magic = first[: len(MAGIC)]
+    if len(first) < _PRELUDE.size and MAGIC.startswith(magic):
+        raise _damaged("it is cut short")
+    # One changed byte in the mark is damage; a file that does not start like a backup at
+    # all is something else.
     alike = sum(a == b for a, b in zip(magic, MAGIC, strict=False))
-    if len(magic) < 6 or alike < 6:
+    if len(magic) < len(MAGIC) or alike < len(MAGIC) - 2:
         raise NotABackup(
             f"{path.name} is not a PeerDesk backup; choose a backup that PeerDesk made "
             "(PeerDesk-….pdbk)."
@@ -1021,7 +1025,10 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
 
 
 def _slot_aad(kind: str, backup_id: str) -> bytes:
-    return f"PeerDesk key slot v1|{kind}|{backup_id}".encode()
+    # Only the kind: a slot copied from another backup unwraps that backup's file key, which
+    # this header's tag then refuses, so an edited backup id reads as damage.
+    del backup_id
+    return f"PeerDesk key slot v1|{kind}".encode()
 
 
 def _seal_slot(kek: bytes, file_key: bytes, kind: str, backup_id: str) -> tuple[bytes, bytes]:
@@ -1162,11 +1169,18 @@ _CRYPTO_THREADS = 2
 _CRYPTO_DEPTH = 4
 
 
+_THREADED_CHUNK = 1 << 17  # below this, handing a chunk to a thread costs more than AES
+
+
 def _pipelined(
-    work: Callable[[int, bytes], bytes], blocks: Iterable[tuple[int, bytes]]
+    work: Callable[[int, bytes], bytes], blocks: Iterable[tuple[int, bytes]], chunk_size: int
 ) -> Iterator[tuple[int, bytes, bytes]]:
-    """``(index, block, work(index, block))`` in order, the work done on two threads
-    (AES-GCM releases the GIL) a few blocks ahead of the caller."""
+    """``(index, block, work(index, block))`` in order. For real chunks (1 MiB) the work is
+    done on two threads (AES-GCM releases the GIL) a few blocks ahead of the caller."""
+    if chunk_size < _THREADED_CHUNK:
+        for index, block in blocks:
+            yield index, block, work(index, block)
+        return
     with ThreadPoolExecutor(_CRYPTO_THREADS, thread_name_prefix="peerdesk-crypto") as pool:
         window: deque[tuple[int, bytes, Future[bytes]]] = deque()
         try:
@@ -1212,7 +1226,7 @@ def _decrypt_chunks(
         except InvalidTag:
             raise _damaged(f"part {index + 1} of {count} was changed or is out of place") from None
 
-    for index, _, data in _pipelined(open_chunk, sealed_chunks()):
+    for index, _, data in _pipelined(open_chunk, sealed_chunks(), h.chunk_size):
         digest.update(data)
         if sink is not None:
             sink(data)
@@ -1420,7 +1434,7 @@ def _write_file(
         try:
             out.write(bytes(plan.head_size))
             with image.open("rb") as source:
-                for index, block, sealed in _pipelined(seal, blocks(source)):
+                for index, block, sealed in _pipelined(seal, blocks(source), plan.chunk_size):
                     digest.update(block)
                     out.write(sealed)
                     progress((index + 1) / count)
@@ -1799,22 +1813,31 @@ class _Checked:
     older: bool
 
 
-def _decrypt_backup(
-    path: Path, unlock: Unlock, image: Path, progress: _Progress
-) -> tuple[BackupInfo, _Header]:
-    """Open, authenticate and decrypt ``path`` into ``image`` (fsynced)."""
-    with _open_backup_file(path) as f:
-        try:
-            layout = _read_layout(f, path)
-            progress.check()
-            file_key = _unlock(layout, unlock)
-            _check_header_tag(layout, file_key)
-            progress.part(0.0, 0.15)(1.0)
-            with _ImageWriter(image) as out:
-                _decrypt_chunks(f, layout, file_key, out.write, progress.part(0.15, 1.0))
-        except OSError as exc:
-            raise BackupError(_os_sentence(exc, path, "read")) from exc
-    return _info(layout, path), layout.header
+@contextlib.contextmanager
+def _unpacked(
+    path: Path, unlock: Unlock, work_parent: Path, progress: _Progress
+) -> Iterator[tuple[BackupInfo, _Header, Path]]:
+    """Open and authenticate ``path`` completely, then decrypt it into a private work folder
+    and yield ``(info, header, image)``; the folder is removed afterwards.
+
+    Every chunk is proven genuine (in memory) before a byte of plaintext is written anywhere,
+    so a damaged or tampered file leaves nothing behind, not even an empty folder.
+    """
+    with contextlib.ExitStack() as stack:
+        with _open_backup_file(path) as f:
+            try:
+                layout = _read_layout(f, path)
+                progress.check()
+                file_key = _unlock(layout, unlock)
+                _check_header_tag(layout, file_key)
+                _decrypt_chunks(f, layout, file_key, None, progress.part(0.05, 0.5))
+                work = stack.enter_context(_WorkFolder(work_parent))
+                image = work.path / "image.sqlite3"
+                with _ImageWriter(image) as out:
+                    _decrypt_chunks(f, layout, file_key, out.write, progress.part(0.5, 1.0))
+            except OSError as exc:
+                raise BackupError(_os_sentence(exc, path, "read")) from exc
+        yield _info(layout, path), layout.header, image
 
 
 class _ImageWriter:
@@ -1823,7 +1846,7 @@ class _ImageWriter:
     def __init__(self, path: Path) -> None:
         self._path = path
         try:
-            self._file = path.open("wb")
+            self._file = path.open("wb", buffering=1 << 20)
         except OSError as exc:
             raise self._error(exc) from exc
 
@@ -1938,9 +1961,8 @@ def verify_backup(
     """
     path = Path(path)
     tracker = _Progress(progress, cancelled, "The check was stopped; the backup was not changed.")
-    with _WorkFolder(_work_parent(work_dir)) as work:
-        image = work.path / "check.sqlite3"
-        info, header = _decrypt_backup(path, unlock, image, tracker.part(0.0, 0.5))
+    with _unpacked(path, unlock, _work_parent(work_dir), tracker.part(0.0, 0.5)) as unpacked:
+        info, header, image = unpacked
         checked = _check_image(image, header, tracker.part(0.5, 0.95))
         if checked.older:
             _upgrade(image)
@@ -2156,9 +2178,8 @@ def restore_backup(
     tracker = _Progress(
         progress, cancelled, "The restore was stopped; the records on this PC are as they were."
     )
-    with _WorkFolder(target.parent) as work:
-        image = work.path / "restored.sqlite3"
-        info, header = _decrypt_backup(path, unlock, image, tracker.part(0.0, 0.35))
+    with _unpacked(path, unlock, target.parent, tracker.part(0.0, 0.35)) as unpacked:
+        info, header, image = unpacked
         checked = _check_image(image, header, tracker.part(0.35, 0.65))
         current, problem = _current_summary(target)
         verified = VerifiedBackup(
