@@ -114,6 +114,8 @@ _LOCAL_KEY_HEADER = "PeerDesk automatic-backup key v1"
 _WORK_PREFIX = ".peerdesk-work-"
 _WORK_LOCK = "in-use.lock"
 _STALE_PARTIAL = dt.timedelta(minutes=10)
+# How long a restore waits for another window to let go of the database before it gives up.
+_SWAP_BUSY_SECONDS = 2.0
 
 
 # --------------------------------------------------------------------------- errors
@@ -2123,7 +2125,7 @@ def _swap_in(image: Path, target: Path) -> None:
     """
     if target.exists() and target.stat().st_size > 0:
         try:
-            c = sqlite3.connect(target, isolation_level=None, timeout=2)
+            c = sqlite3.connect(target, isolation_level=None, timeout=_SWAP_BUSY_SECONDS)
         except sqlite3.Error:
             c = None
         if c is not None:

@@ -56,10 +56,10 @@ def integrity(path: Path) -> str:
 
 def fingerprint(path: Path) -> str:
     """The bytes of a database file and its WAL, to prove nothing touched them."""
-    digest = hashlib.sha256()
-    for suffix in ("", "-wal"):
-        companion = Path(str(path) + suffix)
-        digest.update(companion.read_bytes() if companion.exists() else b"-")
+    digest = hashlib.sha256(path.read_bytes())
+    wal = Path(str(path) + "-wal")
+    # An empty WAL (left by a read-only look) holds nothing; only its contents count.
+    digest.update(b"wal:" + (wal.read_bytes() if wal.exists() else b""))
     return digest.hexdigest()
 
 
