@@ -51,6 +51,7 @@ import struct
 import sys
 import tempfile
 import threading
+import time
 import unicodedata
 import uuid
 import zlib
@@ -625,7 +626,7 @@ def _sweep_work_folders(parent: Path) -> None:
             except FileNotFoundError:
                 # Killed before its lock existed: an hour later it is surely abandoned.
                 with contextlib.suppress(OSError):
-                    age = clock.now_utc().timestamp() - folder.stat().st_mtime
+                    age = time.time() - folder.stat().st_mtime
                     if age > 3600:
                         shutil.rmtree(folder, ignore_errors=True)
                 continue
@@ -1373,7 +1374,8 @@ def _free_path(folder: Path, name: str) -> Path:
 
 def _remove_stale_partials(folder: Path) -> None:
     """Unfinished files from a backup that was killed; never mistaken for backups."""
-    cutoff = (clock.now_utc() - _STALE_PARTIAL).replace(tzinfo=dt.UTC).timestamp()
+    # File times come from the OS clock, so ages are measured on it too.
+    cutoff = time.time() - _STALE_PARTIAL.total_seconds()
     with contextlib.suppress(OSError):
         for partial in folder.glob(f"PeerDesk-*{EXTENSION}{PARTIAL_SUFFIX}"):
             with contextlib.suppress(OSError):
@@ -1769,11 +1771,15 @@ def _last_verified_in(s: Session, folder: Path) -> set[Path]:
 
 
 def _same_house(folder: Path, made: _Made, kind: str) -> list[BackupInfo]:
-    prefix = f"PeerDesk-{_safe_house(made.info.house_name)}-"
+    # The whole name, so "Hope House" never claims the backups of "Hope House Annex".
+    pattern = re.compile(
+        rf"PeerDesk-{re.escape(_safe_house(made.info.house_name))}-\d{{8}}-\d{{4}}(-\d+)?"
+        + re.escape(EXTENSION)
+    )
     return [
         info
         for info in list_backups(folder)
-        if info.path.name.startswith(prefix)
+        if pattern.fullmatch(info.path.name)
         and info.house_id == made.info.house_id
         and info.kind == kind
     ]
