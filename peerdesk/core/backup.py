@@ -39,6 +39,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import errno
 import functools
 import hashlib
 import json
@@ -1027,21 +1028,20 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
 # --------------------------------------------------------------------------- key slots
 
 
-def _slot_aad(kind: str, backup_id: str) -> bytes:
-    # Only the kind: a slot copied from another backup unwraps that backup's file key, which
-    # this header's tag then refuses, so an edited backup id reads as damage.
-    del backup_id
+def _slot_aad(kind: str) -> bytes:
+    # Only the kind, not the backup id: a slot copied from another backup unwraps that
+    # backup's file key, which this header's tag then refuses, so an edited id reads as damage.
     return f"PeerDesk key slot v1|{kind}".encode()
 
 
-def _seal_slot(kek: bytes, file_key: bytes, kind: str, backup_id: str) -> tuple[bytes, bytes]:
+def _seal_slot(kek: bytes, file_key: bytes, kind: str) -> tuple[bytes, bytes]:
     nonce = secrets.token_bytes(12)
-    return nonce, AESGCM(kek).encrypt(nonce, file_key, _slot_aad(kind, backup_id))
+    return nonce, AESGCM(kek).encrypt(nonce, file_key, _slot_aad(kind))
 
 
-def _open_slot(kek: bytes, slot: _Slot, backup_id: str) -> bytes | None:
+def _open_slot(kek: bytes, slot: _Slot) -> bytes | None:
     try:
-        return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, _slot_aad(slot.kind, backup_id))
+        return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, _slot_aad(slot.kind))
     except InvalidTag:
         return None
 
@@ -1096,12 +1096,16 @@ def _unlock(layout: _Layout, unlock: Unlock) -> bytes:
     if isinstance(unlock, Passphrase):
         slot = h.slot("passphrase")
         if slot is None:
+            where = (
+                "with the recovery key, or on the PC that made it"
+                if recovery
+                else ("only on the PC that made it")
+            )
             raise WrongSecret(
-                "This backup was made automatically and has no passphrase; it opens with the "
-                "recovery key (or on the PC that made it)."
+                f"This backup was made automatically and has no passphrase; it opens {where}."
             )
         assert slot.kdf is not None
-        key = _open_slot(_passphrase_kek(unlock, slot.salt, slot.kdf), slot, h.backup_id)
+        key = _open_slot(_passphrase_kek(unlock, slot.salt, slot.kdf), slot)
         if key is None:
             raise WrongSecret(
                 "The passphrase is not right; type it again exactly as it was set (capital "
@@ -1117,9 +1121,7 @@ def _unlock(layout: _Layout, unlock: Unlock) -> bytes:
         private = unlock.private_key()
         recipient = _raw_public(private.public_key())
         shared = private.exchange(X25519PublicKey.from_public_bytes(recovery.ephemeral))
-        key = _open_slot(
-            _recovery_kek(shared, recovery.ephemeral, recipient), recovery, h.backup_id
-        )
+        key = _open_slot(_recovery_kek(shared, recovery.ephemeral, recipient), recovery)
         if key is None:
             raise WrongSecret(
                 f"The recovery key is not right for this backup (it needs the key with ID "
@@ -1131,7 +1133,7 @@ def _unlock(layout: _Layout, unlock: Unlock) -> bytes:
         raise WrongSecret(
             f"This backup was not made automatically on this PC; use its passphrase{use_recovery}."
         )
-    key = _open_slot(_local_kek(unlock, slot.salt), slot, h.backup_id)
+    key = _open_slot(_local_kek(unlock, slot.salt), slot)
     if key is None:
         if recovery is not None:
             raise WrongSecret(
@@ -1461,7 +1463,7 @@ def _write_file(
     except OSError as exc:
         # Some file systems cannot sync a folder (the rename is still done); any other error
         # means the rename may not last, so the backup is not kept.
-        if exc.errno not in (22, 95):  # EINVAL, EOPNOTSUPP
+        if exc.errno not in (errno.EINVAL, errno.EOPNOTSUPP):
             with contextlib.suppress(OSError):
                 final.unlink()
             raise
@@ -1483,7 +1485,7 @@ def _read_back(
             raise _damaged("its header did not read back as written")
         for kind, kek in keks.items():
             slot = layout.header.slot(kind)
-            if slot is None or _open_slot(kek, slot, layout.header.backup_id) != file_key:
+            if slot is None or _open_slot(kek, slot) != file_key:
                 raise _damaged("its key did not read back as written")
         _check_header_tag(layout, file_key)
         _decrypt_chunks(f, layout, file_key, None, progress)
@@ -1543,14 +1545,14 @@ def _make_backup(
                     X25519PublicKey.from_public_bytes(recovery.public_key)
                 )
                 kek = _recovery_kek(shared, ephemeral, recovery.public_key)
-                nonce, wrapped = _seal_slot(kek, file_key, "recovery", backup_id)
+                nonce, wrapped = _seal_slot(kek, file_key, "recovery")
                 slots.append(
                     _Slot("recovery", nonce, wrapped, key_id=recovery.key_id, ephemeral=ephemeral)
                 )
             if recipients.local is not None:
                 local_salt = secrets.token_bytes(16)
                 keks["local"] = _local_kek(recipients.local, local_salt)
-                nonce, wrapped = _seal_slot(keks["local"], file_key, "local", backup_id)
+                nonce, wrapped = _seal_slot(keks["local"], file_key, "local")
                 slots.append(
                     _Slot("local", nonce, wrapped, key_id=recipients.local.key_id, salt=local_salt)
                 )
@@ -1581,7 +1583,7 @@ def _make_backup(
             def passphrase_slot(kek: bytes | None) -> _Slot | None:
                 if kek is None:
                     return None
-                nonce, wrapped = _seal_slot(kek, file_key, "passphrase", backup_id)
+                nonce, wrapped = _seal_slot(kek, file_key, "passphrase")
                 return _Slot("passphrase", nonce, wrapped, kdf=recipients.kdf, salt=salt)
 
             def final_head(image_sha: bytes) -> bytes:

@@ -4,10 +4,13 @@
 second thread keeps committing rows to DB and prints ``committed N`` after each commit;
 ``... restore DB FILE`` restores FILE over DB. Both print ``ready`` just before they start and
 ``done`` when they finish; each progress step sleeps a little so a kill lands mid-way.
+``restore-dies-before-swap`` and ``restore-dies-after-swap`` end the process just before or
+just after the rename that puts the restored file in place.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import threading
@@ -40,6 +43,20 @@ def _keep_writing(db_path: Path, stop: threading.Event) -> None:
         time.sleep(0.003)
 
 
+def _die_at_the_swap(db_path: Path, *, after: bool) -> None:
+    """Make the rename that swaps the restored file in the last thing this process does."""
+    real_replace = os.replace
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if Path(target) == db_path:
+            if after:
+                real_replace(source, target)
+            os._exit(9)
+        real_replace(source, target)
+
+    backup.os.replace = replace  # type: ignore[assignment]
+
+
 def main(argv: list[str]) -> int:
     mode, db_path, other = argv[0], Path(argv[1]), Path(argv[2])
     actor = Actor.local_administrator()
@@ -55,6 +72,8 @@ def main(argv: list[str]) -> int:
     else:
         root = db_path.parent
         paths = Paths(db_path, root, root / "config", root / "logs")
+        if mode in ("restore-dies-before-swap", "restore-dies-after-swap"):
+            _die_at_the_swap(db_path, after=mode.endswith("after-swap"))
         print("ready", flush=True)
         backup.restore_backup(other, PASSPHRASE, paths, actor=actor, progress=_slowly)
     print("done", flush=True)

@@ -436,9 +436,28 @@ def test_a_restore_killed_at_random_moments_leaves_one_whole_house(
     killed_restores(good_backup, paths, runs=3, seed=2)
 
 
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_a_restore_that_dies_at_the_swap_leaves_one_whole_house(
+    good_backup: Path, paths: Paths, moment: str
+) -> None:
+    old = records(paths.db)
+    wanted = backup.read_backup_info(good_backup).row_counts["residents"]
+    child = _child(f"restore-dies-{moment}-swap", paths.db, good_backup)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 9 and "done" not in out, err
+    assert integrity(paths.db) == "ok"
+    now = records(paths.db)
+    if moment == "before":
+        assert now == old
+    else:
+        assert len(now["residents"]) == wanted and now != old
+    db = Database.open(paths.db)  # and PeerDesk opens it as usual
+    db.close()
+
+
 @pytest.mark.slow
 def test_many_killed_backups_and_restores(
-    house_path: Path, usb: Path, tmp_path: Path, demo_template: Path
+    house_path: Path, usb: Path, tmp_path: Path, template_db: Path
 ) -> None:
     killed_backups(house_path, usb, tmp_path, runs=25, seed=11)
     db = Database.open(house_path)
@@ -449,5 +468,5 @@ def test_many_killed_backups_and_restores(
     pc = tmp_path / "pc2"
     pc.mkdir()
     target = pc / "peerdesk.sqlite3"
-    target.write_bytes(demo_template.read_bytes())
+    target.write_bytes(template_db.read_bytes())  # another house: an empty one
     killed_restores(good, Paths(target, pc, pc / "config", pc / "logs"), runs=25, seed=12)
