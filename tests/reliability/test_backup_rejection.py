@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import sqlite3
 import struct
 import time
 import zlib
@@ -365,3 +366,89 @@ def test_a_header_from_another_backup_is_refused(
     mixed = other.prelude + struct.pack(">I", len(other.header_bytes)) + other.header_bytes
     mixed += other.sha + other.tag + b"".join(parts.chunks)
     bench.run([Case("another backup's header", mixed, DAMAGED)])
+
+
+# --------------------------------------------------------------------------- what is inside
+
+
+def backup_of_changed_house(house: Database, usb: Path, change: str) -> Path:
+    """Back up the house after changing its file behind PeerDesk's back (as damage would)."""
+    connection = sqlite3.connect(house.path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA foreign_keys = OFF")
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.executescript(change)
+    finally:
+        connection.close()
+    return make_backup(house, usb).path
+
+
+def test_a_backup_of_a_damaged_database_is_refused_on_verify(
+    house: Database, usb: Path, tmp_path: Path
+) -> None:
+    # The index on last names now claims to index first names: SQLite's check sees it.
+    path = backup_of_changed_house(
+        house,
+        usb,
+        "UPDATE sqlite_master SET sql = replace(sql, '(last_name)', '(first_name)') "
+        "WHERE name = 'ix_residents_last_name';",
+    )
+    with pytest.raises(BackupError) as caught:
+        backup.verify_backup(path, PASSPHRASE, work_dir=tmp_path)
+    assert str(caught.value).startswith(
+        "The records inside this backup are damaged (the integrity check found"
+    )
+    assert not list(tmp_path.glob(".peerdesk-work-*"))
+
+
+def test_a_backup_with_broken_links_is_refused_on_verify(
+    house: Database, usb: Path, tmp_path: Path
+) -> None:
+    path = backup_of_changed_house(
+        house,
+        usb,
+        "INSERT INTO session_attendees (session_id, resident_id) VALUES (1, 999999);",
+    )
+    with pytest.raises(BackupError) as caught:
+        backup.verify_backup(path, PASSPHRASE, work_dir=tmp_path)
+    assert str(caught.value) == (
+        "The records inside this backup do not fit together (1 record(s) point at records "
+        "that are missing); use another backup."
+    )
+
+
+def test_a_backup_from_a_newer_peerdesk_schema_is_refused(
+    house: Database, usb: Path, paths: Paths
+) -> None:
+    path = backup_of_changed_house(
+        house, usb, "UPDATE alembic_version SET version_num = '9999_from_the_future';"
+    )
+    house.close()
+    (paths.db.parent / "peerdesk.sqlite3").write_bytes(b"")  # even onto an empty PC
+    with pytest.raises(backup.NewerBackup) as caught:
+        backup.restore_backup(path, PASSPHRASE, paths, actor=Actor.local_administrator())
+    assert str(caught.value) == (
+        "This backup was made by a newer PeerDesk (its records are at version "
+        "9999_from_the_future); install the newest PeerDesk to restore it."
+    )
+    assert paths.db.read_bytes() == b""
+
+
+def test_cancel_during_the_database_checks_leaves_nothing(
+    house: Database, usb: Path, tmp_path: Path
+) -> None:
+    path = make_backup(house, usb).path
+    seen: list[float] = []
+
+    def stop_after_unpacking() -> bool:
+        return bool(seen) and seen[-1] >= 0.5
+
+    with pytest.raises(backup.BackupCancelled, match="The check was stopped"):
+        backup.verify_backup(
+            path,
+            PASSPHRASE,
+            work_dir=tmp_path,
+            progress=seen.append,
+            cancelled=stop_after_unpacking,
+        )
+    assert not list(tmp_path.glob(".peerdesk-work-*"))
