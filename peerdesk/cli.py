@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from peerdesk.core.audit import Actor
+    from peerdesk.core.backup import Passphrase, RestorePreview, Unlock
     from peerdesk.core.db import Database
     from peerdesk.core.imports import PreviewRow
 
@@ -88,8 +89,10 @@ class Context:
         return result.actor
 
     def close(self) -> None:
+        """Close the database (it reopens on the next ``open_db``)."""
         if self._db is not None:
             self._db.close()
+            self._db = None
 
 
 def _iso_date(text: str) -> dt.date:
@@ -297,6 +300,222 @@ def _cmd_export_report(ctx: Context) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- backups
+
+
+_SECRET_OPTIONS = "--passphrase-file FILE or --recovery-key-file FILE"
+
+
+def _secret_file_text(name: str, what: str) -> str:
+    path = Path(name)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        from peerdesk.core.errors import BackupError
+
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise BackupError(
+            f"Could not read the {what} file {path} ({reason}); check its name."
+        ) from exc
+
+
+def _passphrase_from_file(name: str) -> str:
+    """The first line of the file, exactly (spaces inside and around it count)."""
+    from peerdesk.core.errors import BackupError
+
+    lines = _secret_file_text(name, "passphrase").splitlines()
+    if not lines or not lines[0]:
+        raise BackupError(
+            f"The passphrase file {name} is empty; put the passphrase on its first line."
+        )
+    return lines[0]
+
+
+def _recovery_key_from_file(name: str) -> str:
+    """The first line that is not empty and not a # comment."""
+    from peerdesk.core.errors import BackupError
+
+    for line in _secret_file_text(name, "recovery key").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line
+    raise BackupError(
+        f"The recovery key file {name} holds no key; put the key on a line of its own."
+    )
+
+
+def _require_terminal(what: str, options: str) -> None:
+    from peerdesk.core.errors import BackupError
+
+    if not sys.stdin.isatty():
+        raise BackupError(
+            f"No {what} was given and there is no terminal to type it in; add {options}."
+        )
+
+
+def _new_passphrase(ctx: Context) -> Passphrase:
+    import getpass
+
+    from peerdesk.core.backup import check_new_passphrase
+    from peerdesk.core.errors import BackupError
+
+    if ctx.args.passphrase_file:
+        return check_new_passphrase(_passphrase_from_file(ctx.args.passphrase_file))
+    _require_terminal("passphrase", "--passphrase-file FILE")
+    first = getpass.getpass("Passphrase for this backup (at least 12 characters): ")
+    passphrase = check_new_passphrase(first)
+    if getpass.getpass("Type the passphrase again: ") != first:
+        raise BackupError("The two passphrases are not the same; nothing was written, try again.")
+    return passphrase
+
+
+def _unlock_for(ctx: Context, path: Path) -> Unlock:
+    """The secret for an existing backup: from a file, this PC's key, or typed."""
+    import getpass
+
+    from peerdesk.core import backup
+
+    if ctx.args.passphrase_file:
+        return backup.Passphrase(_passphrase_from_file(ctx.args.passphrase_file))
+    if ctx.args.recovery_key_file:
+        return backup.RecoveryKey.parse(_recovery_key_from_file(ctx.args.recovery_key_file))
+    info = backup.read_backup_info(path)  # a damaged file is named before anyone types
+    if info.local_key_id is not None:
+        local = backup.LocalKey.load(backup.local_key_path(ctx.paths))
+        if local is not None and local.key_id == info.local_key_id:
+            return local
+    if not info.opens_with_passphrase:
+        _require_terminal("recovery key", _SECRET_OPTIONS)
+        return backup.RecoveryKey.parse(getpass.getpass("Recovery key (from the printed sheet): "))
+    _require_terminal("passphrase", _SECRET_OPTIONS)
+    return backup.Passphrase(getpass.getpass("Passphrase of the backup: "))
+
+
+def _when(stamp: dt.datetime) -> str:
+    from peerdesk.core import clock
+
+    local = clock.to_local(stamp)
+    return f"{local.day} {local:%b %Y %H:%M}"
+
+
+def _cmd_backup(ctx: Context) -> int:
+    from peerdesk.core.backup import back_up
+    from peerdesk.core.errors import BackupError
+
+    if not ctx.paths.db.is_file():
+        raise BackupError(
+            f"There is no database at {ctx.paths.db}, so there is nothing to back up."
+        )
+    actor = ctx.actor()  # sign in before being asked for a passphrase
+    passphrase = _new_passphrase(ctx)
+    result = back_up(ctx.open_db(), actor, Path(ctx.args.to), passphrase)
+    print(result.path)
+    return EXIT_OK
+
+
+def _cmd_verify_backup(ctx: Context) -> int:
+    from peerdesk.core.backup import verify_backup
+
+    path = Path(ctx.args.file)
+    unlock = _unlock_for(ctx, path)
+    work = ctx.paths.db.parent if ctx.paths.db.parent.is_dir() else None
+    verified = verify_backup(path, unlock, work_dir=work)
+    info = verified.info
+    print(f"{path.name}: made on {_when(info.created_at)} by PeerDesk {info.app_version}.")
+    print(f"{verified.summary.describe()}.")
+    if verified.upgraded_from:
+        print(
+            f"It is from an older PeerDesk (records at version {verified.upgraded_from}); "
+            "restoring it brings it up to date."
+        )
+    print("Verified: the backup is whole and can be restored.")
+    return EXIT_OK
+
+
+def _confirm_restore(preview: RestorePreview) -> bool:
+    backup = preview.backup
+    print(f"In the backup (made {_when(backup.info.created_at)}): {backup.summary.describe()}.")
+    if preview.current is not None:
+        print(f"On this PC now: {preview.current.describe()}.")
+    elif preview.current_problem:
+        print(preview.current_problem)
+    print(
+        "Restoring replaces the records on this PC with the backup; a safety copy of what is "
+        "here now is kept first."
+    )
+    try:
+        answer = input("Type yes to restore: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("yes", "y")
+
+
+def _cmd_restore(ctx: Context) -> int:
+    from peerdesk.core.audit import Actor
+    from peerdesk.core.backup import restore_backup
+    from peerdesk.core.errors import BackupError
+    from peerdesk.core.permissions import Action
+
+    path = Path(ctx.args.file)
+    target = ctx.paths.db
+    has_records = target.is_file() and target.stat().st_size > 0
+    if has_records and not ctx.args.yes and not sys.stdin.isatty():
+        raise BackupError(
+            "Restoring replaces the records on this PC, so PeerDesk asks first; run this in a "
+            "terminal to answer, or add --yes."
+        )
+    if has_records:
+        actor = ctx.actor()  # the records here are protected by their accounts
+        ctx.open_db().require(actor, Action.RESTORE)
+        ctx.close()  # the restore swaps the file: no connection of ours may stay open
+    else:
+        actor = Actor.local_administrator()  # a new PC: nothing here to protect yet
+    unlock = _unlock_for(ctx, path)
+    result = restore_backup(
+        path,
+        unlock,
+        ctx.paths,
+        actor=actor,
+        confirm=None if ctx.args.yes else _confirm_restore,
+    )
+    print(
+        f"Restored from the backup made on {_when(result.backup.created_at)}: "
+        f"{result.restored.describe()}."
+    )
+    if result.safety_copy is not None:
+        print(f"The records that were on this PC are kept in {result.safety_copy}.")
+    return EXIT_OK
+
+
+def _cmd_recovery_key(ctx: Context) -> int:
+    from peerdesk.core.backup import adopt_recovery_key, new_recovery_sheet
+    from peerdesk.core.errors import BackupError
+    from peerdesk.core.files import write_atomically
+    from peerdesk.reports.recovery_sheet import render_recovery_sheet
+
+    if not ctx.paths.db.is_file():
+        raise BackupError(f"There is no database at {ctx.paths.db}; open or restore one first.")
+    db = ctx.open_db()
+    actor = ctx.actor()
+    sheet = new_recovery_sheet(db, actor)
+    with write_atomically(Path(ctx.args.sheet)) as out:
+        render_recovery_sheet(out, sheet)
+    if ctx.args.key_out:
+        text = (
+            f"# PeerDesk recovery key for {sheet.house_name or 'the house'}, key ID "
+            f"{sheet.key_id}, made {_when(sheet.made_at)}.\n"
+            "# Anyone with this key can open the house's backups: keep it away from the drive.\n"
+            f"{sheet.key_text}\n"
+        )
+        with write_atomically(Path(ctx.args.key_out)) as out:
+            out.write(text.encode("utf-8"))
+    info = adopt_recovery_key(db, actor, sheet)
+    print(
+        f"Recovery key {info.key_id} is ready: every backup made from now on also opens with it. "
+        f"Print {ctx.args.sheet}, keep it in a locked drawer, and make a new USB backup."
+    )
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- the parser
 
 
@@ -453,6 +672,55 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the house setting)",
     )
     import_parser.set_defaults(handler=_cmd_import)
+
+    backup = commands.add_parser(
+        "backup",
+        help="write an encrypted backup of the house into a folder (a USB drive), then check it",
+    )
+    backup.add_argument("--to", required=True, metavar="DIR", help="the folder to write it to")
+    backup.add_argument(
+        "--passphrase-file",
+        metavar="P",
+        help="read the passphrase from the first line of this file instead of asking for it",
+    )
+    backup.set_defaults(handler=_cmd_backup)
+
+    def secret_options(sub: argparse.ArgumentParser) -> None:
+        secret = sub.add_mutually_exclusive_group()
+        secret.add_argument(
+            "--passphrase-file", metavar="P", help="the backup's passphrase, on the first line"
+        )
+        secret.add_argument(
+            "--recovery-key-file", metavar="K", help="the house's recovery key, in a text file"
+        )
+
+    verify = commands.add_parser(
+        "verify-backup", help="check that a backup file is whole and can be restored"
+    )
+    verify.add_argument("file", metavar="FILE")
+    secret_options(verify)
+    verify.set_defaults(handler=_cmd_verify_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="replace the database with the one in a backup (a safety copy is kept first)",
+    )
+    restore.add_argument("file", metavar="FILE")
+    secret_options(restore)
+    restore.add_argument(
+        "--yes", action="store_true", help="do not ask before replacing the records on this PC"
+    )
+    restore.set_defaults(handler=_cmd_restore)
+
+    recovery = commands.add_parser(
+        "recovery-key",
+        help="make a new recovery key for the house's backups and write its printable sheet",
+    )
+    recovery.add_argument("--sheet", required=True, metavar="FILE.pdf", help="the sheet to print")
+    recovery.add_argument(
+        "--key-out", metavar="FILE.txt", help="also write the key into this text file"
+    )
+    recovery.set_defaults(handler=_cmd_recovery_key)
     return parser
 
 

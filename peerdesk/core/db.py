@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,6 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from peerdesk.core import clock
 from peerdesk.core.errors import DatabaseError, PermissionDenied
+
+if TYPE_CHECKING:
+    from peerdesk.core.audit import Actor
+    from peerdesk.core.permissions import Action
 
 # The newest migration this PeerDesk knows. Checked against Alembic by a test, so opening an
 # up-to-date database does not need to import Alembic at all.
@@ -102,6 +106,12 @@ class Database:
         except PermissionDenied as denied:
             self._record_refusal(denied)
             raise
+
+    def require(self, actor: Actor, action: Action) -> None:
+        """Check a permission for work that runs outside one transaction (a backup): a
+        refusal is audited like any other."""
+        with self.begin():
+            actor.require(action)
 
     def _record_refusal(self, denied: PermissionDenied) -> None:
         # The refused action rolled back; its refusal is kept, in a transaction of its own.
