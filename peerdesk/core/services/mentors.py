@@ -17,7 +17,13 @@ from peerdesk.core.audit import Actor
 from peerdesk.core.errors import ValidationError
 from peerdesk.core.models import Credential, Mentor, Resident, TrainingEntry, User
 from peerdesk.core.permissions import Action
-from peerdesk.core.services._common import Problems, fmt_date, get_or_not_found, void_row
+from peerdesk.core.services._common import (
+    Problems,
+    fmt_date,
+    get_or_not_found,
+    next_ids,
+    void_row,
+)
 from peerdesk.core.views import resident_overview
 
 
@@ -341,21 +347,21 @@ class MentorBatch:
         s.flush()
         now = clock.now_utc()
         status = vocab.MentorStatus
-        mentor_ids = list(
-            s.scalars(
-                insert(Mentor).returning(Mentor.id, sort_by_parameter_order=True),
-                [
-                    {
-                        **values,
-                        "status": (status.ACTIVE if end_date is None else status.INACTIVE).value,
-                        "end_date": end_date,
-                        "created_at": now,
-                        "created_by": username,
-                        "updated_at": now,
-                    }
-                    for values, end_date in accepted
-                ],
-            )
+        mentor_ids = next_ids(s, Mentor.id, len(accepted))
+        s.execute(
+            insert(Mentor),
+            [
+                {
+                    "id": mentor_id,
+                    **values,
+                    "status": (status.ACTIVE if end_date is None else status.INACTIVE).value,
+                    "end_date": end_date,
+                    "created_at": now,
+                    "created_by": username,
+                    "updated_at": now,
+                }
+                for mentor_id, (values, end_date) in zip(mentor_ids, accepted, strict=True)
+            ],
         )
         lines: list[audit.Entry] = []
         for mentor_id, (values, end_date) in zip(mentor_ids, accepted, strict=True):
@@ -364,7 +370,7 @@ class MentorBatch:
                 name = f"{values['first_name']} {values['last_name']}"
                 lines.append(_left_line(mentor_id, name, end_date, ""))
         audit.record_many(s, self._actor, lines)
-        return mentor_ids
+        return list(mentor_ids)
 
 
 def create_mentor(s: Session, actor: Actor, details: MentorDetails) -> dto.Mentor:

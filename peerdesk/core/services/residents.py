@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -18,7 +18,13 @@ from peerdesk.core.audit import Actor
 from peerdesk.core.errors import ValidationError
 from peerdesk.core.models import Mentor, PhaseChange, ProgramPhase, Resident, Stay
 from peerdesk.core.permissions import Action
-from peerdesk.core.services._common import Problems, fmt_date, get_or_not_found, void_row
+from peerdesk.core.services._common import (
+    Problems,
+    fmt_date,
+    get_or_not_found,
+    next_ids,
+    void_row,
+)
 from peerdesk.core.services.settings import living_situation_codes
 from peerdesk.core.views import resident_overview
 
@@ -525,6 +531,11 @@ _STILL_IN_RESIDENCE: dict[str, object] = {
 }
 
 
+def _admission_values(admission: Admission) -> dict[str, object]:
+    # What dataclasses.asdict gives, without its deep copies (a tenth of an import's time).
+    return {f.name: getattr(admission, f.name) for f in fields(admission)}
+
+
 def _intake_line(resident_id: int, values: dict[str, object], admission: Admission) -> audit.Entry:
     return audit.Entry(
         "create",
@@ -532,7 +543,7 @@ def _intake_line(resident_id: int, values: dict[str, object], admission: Admissi
         resident_id,
         f"Intake of {values['first_name']} {values['last_name']} on "
         f"{fmt_date(admission.intake_date)}",
-        {k: v for k, v in {**values, **asdict(admission)}.items() if k != "notes"},
+        {k: v for k, v in {**values, **_admission_values(admission)}.items() if k != "notes"},
     )
 
 
@@ -620,30 +631,35 @@ class IntakeBatch:
         s, username = self._s, self._actor.username
         s.flush()
         now = clock.now_utc()
-        resident_ids = list(
-            s.scalars(
-                insert(Resident).returning(Resident.id, sort_by_parameter_order=True),
-                [
-                    {**a.values, "created_at": now, "created_by": username, "updated_at": now}
-                    for a in accepted
-                ],
-            )
+        resident_ids = next_ids(s, Resident.id, len(accepted))
+        stay_ids = next_ids(s, Stay.id, len(accepted))
+        s.execute(
+            insert(Resident),
+            [
+                {
+                    "id": resident_id,
+                    **a.values,
+                    "created_at": now,
+                    "created_by": username,
+                    "updated_at": now,
+                }
+                for resident_id, a in zip(resident_ids, accepted, strict=True)
+            ],
         )
-        stay_ids = list(
-            s.scalars(
-                insert(Stay).returning(Stay.id, sort_by_parameter_order=True),
-                [
-                    {
-                        **_stay_values(resident_id, a.admission, now, username),
-                        **(
-                            _discharge_values(a.discharge, a.discharge_notes)
-                            if a.discharge is not None
-                            else _STILL_IN_RESIDENCE
-                        ),
-                    }
-                    for resident_id, a in zip(resident_ids, accepted, strict=True)
-                ],
-            )
+        s.execute(
+            insert(Stay),
+            [
+                {
+                    "id": stay_id,
+                    **_stay_values(resident_id, a.admission, now, username),
+                    **(
+                        _discharge_values(a.discharge, a.discharge_notes)
+                        if a.discharge is not None
+                        else _STILL_IN_RESIDENCE
+                    ),
+                }
+                for stay_id, resident_id, a in zip(stay_ids, resident_ids, accepted, strict=True)
+            ],
         )
         s.execute(
             insert(PhaseChange),
@@ -659,7 +675,7 @@ class IntakeBatch:
                 name = f"{a.values['first_name']} {a.values['last_name']}"
                 lines.append(_discharge_line(resident_id, name, stay_id, a.discharge))
         audit.record_many(s, self._actor, lines)
-        return resident_ids
+        return list(resident_ids)
 
 
 def intake_resident(
@@ -942,6 +958,6 @@ def readmit_resident(
         resident_id,
         f"{resident.first_name} {resident.last_name} readmitted on "
         f"{fmt_date(admission.intake_date)}",
-        asdict(admission),
+        _admission_values(admission),
     )
     return get_resident(s, resident_id)
