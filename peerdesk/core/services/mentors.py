@@ -347,7 +347,7 @@ class MentorBatch:
         s.flush()
         now = clock.now_utc()
         status = vocab.MentorStatus
-        mentor_ids = next_ids(s, Mentor.id, len(accepted))
+        (mentor_ids,) = next_ids(s, len(accepted), Mentor.id)
         s.execute(
             insert(Mentor),
             [

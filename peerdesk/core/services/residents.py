@@ -631,8 +631,7 @@ class IntakeBatch:
         s, username = self._s, self._actor.username
         s.flush()
         now = clock.now_utc()
-        resident_ids = next_ids(s, Resident.id, len(accepted))
-        stay_ids = next_ids(s, Stay.id, len(accepted))
+        resident_ids, stay_ids = next_ids(s, len(accepted), Resident.id, Stay.id)
         s.execute(
             insert(Resident),
             [
