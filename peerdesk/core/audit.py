@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from peerdesk.core import clock
@@ -65,24 +65,63 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
-def _line_hash(prev_hash: str, event: AuditEvent) -> str:
+# The fields of a line its hash covers, in the order they are hashed.
+_HASHED = ("id", "at", "user_id", "username", "action", "entity", "entity_id", "summary", "changes")
+
+
+def _line_hash(prev_hash: str, line: Mapping[str, Any]) -> str:
     payload = json.dumps(
-        [
-            prev_hash,
-            event.id,
-            event.at.isoformat(),
-            event.user_id,
-            event.username,
-            event.action,
-            event.entity,
-            event.entity_id,
-            event.summary,
-            event.changes,
-        ],
+        [prev_hash, *(line[key].isoformat() if key == "at" else line[key] for key in _HASHED)],
         ensure_ascii=False,
         separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _written(event: AuditEvent) -> dict[str, Any]:
+    return {key: getattr(event, key) for key in _HASHED}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit line to append, before it is given its number, time and place in the chain."""
+
+    action: str
+    entity: str = ""
+    entity_id: int | None = None
+    summary: str = ""
+    changes: Mapping[str, Any] | None = None
+
+
+def _last_line(s: Session) -> tuple[int, str]:
+    """The newest line's id and hash (0 and "" for an empty trail)."""
+    last = s.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (last.id, last.hash) if last is not None else (0, "")
+
+
+def _next_line(
+    after: tuple[int, str], at: dt.datetime, actor: Actor, entry: Entry
+) -> dict[str, Any]:
+    """The columns of the line that follows ``after`` (id and hash), hash included."""
+    prev_id, prev_hash = after
+    line: dict[str, Any] = {
+        "id": prev_id + 1,
+        "at": at,
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "summary": entry.summary,
+        "changes": json.dumps(entry.changes, ensure_ascii=False, sort_keys=True, default=_plain)
+        if entry.changes
+        else "",
+        "prev_hash": prev_hash,
+    }
+    line["hash"] = _line_hash(prev_hash, line)
+    return line
 
 
 def record(
@@ -95,39 +134,45 @@ def record(
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit line (in the caller's transaction) and return it."""
-    last = s.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    prev_hash = last.hash if last is not None else ""
-    event = AuditEvent(
-        id=(last.id + 1) if last is not None else 1,
-        at=clock.now_utc(),
-        user_id=actor.user_id,
-        username=actor.username,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        summary=summary,
-        changes=json.dumps(changes, ensure_ascii=False, sort_keys=True, default=_plain)
-        if changes
-        else "",
-        prev_hash=prev_hash,
+    line = _next_line(
+        _last_line(s), clock.now_utc(), actor, Entry(action, entity, entity_id, summary, changes)
     )
-    event.hash = _line_hash(prev_hash, event)
+    event = AuditEvent(**line)
     s.add(event)
-    _set_head(s, event)
+    _set_head(s, event.id, event.hash)
     s.flush()
     return event
+
+
+def record_many(s: Session, actor: Actor, entries: Iterable[Entry]) -> None:
+    """Append many audit lines at once (an import), in order, in the caller's transaction.
+
+    The lines and their chain are exactly what as many calls of :func:`record` would write,
+    but the trail's end is read once, the hashes are chained here, the lines go in with one
+    bulk insert and the head is moved once.
+    """
+    s.flush()  # lines added through record() must be in the trail before these follow them
+    at = clock.now_utc()
+    lines: list[dict[str, Any]] = []
+    last = _last_line(s)
+    for entry in entries:
+        line = _next_line(last, at, actor, entry)
+        lines.append(line)
+        last = (line["id"], line["hash"])
+    if lines:
+        s.execute(insert(AuditEvent), lines)
+        _set_head(s, *last)
+        s.flush()
 
 
 HEAD_KEY = "audit.head"
 
 
-def _set_head(s: Session, event: AuditEvent) -> None:
+def _set_head(s: Session, event_id: int, event_hash: str) -> None:
     """Keep the newest line's id and hash apart from the trail, so removing the last lines
     (which leaves the rest of the chain intact) is still detected."""
     head = s.get(Preference, HEAD_KEY)
-    value = f"{event.id}:{event.hash}"
+    value = f"{event_id}:{event_hash}"
     if head is None:
         s.add(Preference(key=HEAD_KEY, value=value))
     else:
@@ -157,7 +202,7 @@ def verify_chain(s: Session) -> list[ChainProblem]:
             problems.append(
                 ChainProblem(event.id, f"audit line {event.id} does not follow the line before it")
             )
-        if _line_hash(event.prev_hash, event) != event.hash:
+        if _line_hash(event.prev_hash, _written(event)) != event.hash:
             problems.append(ChainProblem(event.id, f"audit line {event.id} has been changed"))
         prev_hash = event.hash
         expected_id = event.id + 1

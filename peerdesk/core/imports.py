@@ -9,13 +9,14 @@ dataclass, so a wizard can stop between them and let the person change their min
 2. :func:`offered_mapping` guesses which column holds which field from the header (or offers
    the mapping remembered from the last import of that kind); :meth:`ColumnMapping.assign`
    corrects it.
-3. :func:`preview_import` marks each row new, duplicate or wrong. Every row that looks new is
-   given to the real service (``intake_resident``, ``create_mentor`` …) inside a SAVEPOINT
-   that is rolled back, so the reason a row is wrong is the service's own sentence and the
+3. :func:`preview_import` marks each row new, duplicate or wrong, and writes nothing. Every
+   row that looks new is given to the services' own batch (``IntakeBatch``, ``MentorBatch``),
+   which checks it by the rules of the intake and mentor forms against the house and the
+   rows accepted before it, so the reason a row is wrong is the form's own sentence and the
    preview cannot disagree with the import.
-4. :func:`import_rows` imports the chosen rows through the same services, all or nothing, and
-   adds one audit line for the import itself. :func:`import_sheet` does steps 3 and 4 in one
-   pass for the command line.
+4. :func:`import_rows` checks the chosen rows again the same way and writes them with bulk
+   inserts, all or nothing, with one audit line for the import itself. :func:`import_sheet`
+   does steps 3 and 4 in one pass for the command line.
 
 Nothing here knows about Qt.
 """
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from peerdesk.core import audit, clock, vocab
 from peerdesk.core.audit import Actor
@@ -747,28 +748,14 @@ def remember_mapping(s: Session, mapping: ColumnMapping, header: Sequence[str]) 
 # --------------------------------------------------------------------------- rows to records
 
 
-@dataclass(frozen=True)
-class ResidentRecord:
-    """A resident row as the services take it: details, admission, and a discharge if any."""
-
-    details: resident_service.ResidentDetails
-    admission: resident_service.Admission
-    discharge: resident_service.Discharge | None = None
-
-
-@dataclass(frozen=True)
-class MentorRecord:
-    """A mentor row as the services take it, with the end date of one who has left."""
-
-    details: mentor_service.MentorDetails
-    end_date: dt.date | None = None
-
-
+# A row as the services take it: a resident's details, admission and discharge if any; a
+# mentor's details and the end date of one who has left.
+ResidentRecord = resident_service.Intake
+MentorRecord = mentor_service.NewMentor
 Record = ResidentRecord | MentorRecord
 
-
-def _name_key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+# Names are matched (phases, mentors, duplicates …) the way the intake's duplicate check does.
+_name_key = resident_service.name_key
 
 
 @dataclass
@@ -1060,17 +1047,24 @@ def _mentor_record(row: _Row) -> MentorRecord:
     return MentorRecord(details, end_date)
 
 
-def _save(s: Session, actor: Actor, record: Record) -> int:
-    """Write one record through the services; raises their ValidationError."""
-    if isinstance(record, ResidentRecord):
-        resident = resident_service.intake_resident(s, actor, record.details, record.admission)
-        if record.discharge is not None:
-            resident_service.discharge_resident(s, actor, resident.id, record.discharge)
-        return resident.id
-    mentor = mentor_service.create_mentor(s, actor, record.details)
-    if record.end_date is not None:
-        mentor_service.deactivate_mentor(s, actor, mentor.id, record.end_date)
-    return mentor.id
+Batch = resident_service.IntakeBatch | mentor_service.MentorBatch
+
+
+def _new_batch(s: Session, actor: Actor, kind: ImportKind) -> Batch:
+    """A batch of the services that checks rows by their rules and writes them in bulk."""
+    if kind is ImportKind.RESIDENTS:
+        return resident_service.IntakeBatch(s, actor)
+    return mentor_service.MentorBatch(s, actor)
+
+
+def _add(batch: Batch, record: Record) -> None:
+    """Give one row to the batch; raises the services' ValidationError."""
+    if isinstance(batch, resident_service.IntakeBatch):
+        assert isinstance(record, ResidentRecord)
+        batch.add(record)
+    else:
+        assert isinstance(record, MentorRecord)
+        batch.add(record)
 
 
 def _saving_order(line: int, record: Record) -> tuple[int, int]:
@@ -1163,12 +1157,12 @@ def _preview(
     mapping: ColumnMapping,
     date_order: vocab.DateOrder | None,
     progress: Progress | None,
-) -> tuple[Preview, SessionTransaction, dict[int, int]]:
-    """Build the preview with every new row saved inside one SAVEPOINT, which is returned
-    open: the caller rolls it back (a preview) or keeps it (an import in one pass)."""
+) -> tuple[Preview, Batch, list[int]]:
+    """Build the preview with every new row accepted into a batch, which is returned unwritten
+    with the lines it holds (in its order): a preview drops it, a one-pass import writes it."""
     actor.require(Action.IMPORT_DATA)
     kind = mapping.kind
-    actor.require(Action.EDIT_RESIDENTS if kind is ImportKind.RESIDENTS else Action.EDIT_MENTORS)
+    batch = _new_batch(s, actor, kind)  # the same permission as the form
     _check_mapping(sheet, mapping)
     order = date_order or get_settings(s).date_order
     lookups = _Lookups.load(s)
@@ -1190,12 +1184,7 @@ def _preview(
             continue
         candidates.append((line, record, name, tuple(row.notes)))
 
-    outer = s.begin_nested()
-    try:
-        saved = _check_rows(s, actor, candidates, existing, same_what, done, progress)
-    except BaseException:
-        outer.rollback()
-        raise
+    accepted = _check_rows(batch, candidates, existing, same_what, done, progress)
     preview = Preview(
         kind=kind,
         file_name=sheet.file_name,
@@ -1204,48 +1193,47 @@ def _preview(
         date_order=order,
         rows=tuple(done[line] for line in sorted(done)),
     )
-    return preview, outer, saved
+    return preview, batch, accepted
 
 
 def _check_rows(
-    s: Session,
-    actor: Actor,
+    batch: Batch,
     candidates: list[tuple[int, Record, str, tuple[str, ...]]],
     existing: set[tuple[object, ...]],
     same_what: str,
     done: dict[int, PreviewRow],
     progress: Progress | None,
-) -> dict[int, int]:
-    """Save each candidate row in its own SAVEPOINT (kept if the service accepts it, so the
-    rows after it are checked against it), marking it new, duplicate or wrong in ``done``.
-    Returns the new record's id by line."""
-    saved: dict[int, int] = {}
-    saved_keys: dict[tuple[object, ...], int] = {}
+) -> list[int]:
+    """Give each candidate row to the batch (in saving order, so the rows after it are checked
+    against it), marking it new, duplicate or wrong in ``done``. Returns the lines the batch
+    accepted, in its order."""
+    accepted: list[int] = []
+    accepted_keys: dict[tuple[object, ...], int] = {}
     ordered = sorted(candidates, key=lambda c: _saving_order(c[0], c[1]))
     for count, (line, record, name, notes) in enumerate(ordered, start=1):
         _report(progress, count - 1, len(ordered))
         key = _key(record)
-        if key is not None and (key in existing or key in saved_keys):
+        if key is not None and (key in existing or key in accepted_keys):
             reason = (
                 f"already in the records (same {same_what})"
                 if key in existing
-                else f"same {same_what} as line {saved_keys[key]}"
+                else f"same {same_what} as line {accepted_keys[key]}"
             )
             done[line] = PreviewRow(line, RowStatus.DUPLICATE, name, reason, "", notes, record)
             continue
         try:
-            with s.begin_nested():
-                saved[line] = _save(s, actor, record)
+            _add(batch, record)
         except ValidationError as exc:
             reason = " ".join(error.message for error in exc.errors)
             field = exc.errors[0].field
             done[line] = PreviewRow(line, RowStatus.WRONG, name, reason, field, notes, record)
         else:
             if key is not None:
-                saved_keys[key] = line
+                accepted_keys[key] = line
+            accepted.append(line)
             done[line] = PreviewRow(line, RowStatus.NEW, name, "", "", notes, record)
     _report(progress, len(ordered), len(ordered))
-    return saved
+    return accepted
 
 
 def preview_import(
@@ -1259,12 +1247,11 @@ def preview_import(
 ) -> Preview:
     """Mark every row new, duplicate or wrong; writes nothing.
 
-    Run it in a write session (``db.begin()``): each new row is saved by the real service
-    inside a SAVEPOINT that is rolled back before this returns. ``date_order`` overrides the
-    house setting for ambiguous dates such as 3/7/2026.
+    Each row that looks new is checked by the rules of the intake (or mentor) form against
+    the house and the rows before it. ``date_order`` overrides the house setting for
+    ambiguous dates such as 3/7/2026.
     """
-    preview, outer, _saved = _preview(s, actor, sheet, mapping, date_order, progress)
-    outer.rollback()
+    preview, _batch, _lines = _preview(s, actor, sheet, mapping, date_order, progress)
     return preview
 
 
@@ -1342,10 +1329,11 @@ def import_rows(
 ) -> ImportResult:
     """Import the chosen new rows of a preview (all of them when ``lines`` is None).
 
-    All or nothing: every row goes through the same service as in the preview, and if any
-    is refused now (the records changed since the preview) nothing is written and
-    :class:`ImportProblem` names the line. One audit line records the import itself, and the
-    mapping is remembered for the next import of this kind.
+    All or nothing: every row is checked again by the same rules as in the preview, and if
+    any is refused now (the records changed since the preview) nothing is written and
+    :class:`ImportProblem` names the line; then all of them are written in bulk. One audit
+    line records the import itself, and the mapping is remembered for the next import of
+    this kind.
     """
     actor.require(Action.IMPORT_DATA)
     new = {row.line: row for row in preview.new}
@@ -1364,26 +1352,33 @@ def import_rows(
                 f"{row.name} (line {row.line}) is in the records now; nothing was imported. "
                 "Preview the file again."
             )
-    ids: list[int] = []
+    batch = _new_batch(s, actor, preview.kind)
+    ordered = sorted(rows, key=lambda r: _saving_order(r.line, r.record))  # type: ignore[arg-type]
+    for count, row in enumerate(ordered):
+        _report(progress, count, len(ordered))
+        assert row.record is not None
+        try:
+            _add(batch, row.record)
+        except ValidationError as exc:
+            raise ImportProblem(
+                f"Nothing was imported: line {row.line} ({row.name}) was refused now "
+                f"({str(exc).rstrip('.')}); preview the file again."
+            ) from exc
+    _report(progress, len(ordered), len(ordered))
+    ids = _write(s, batch)
+    return _finish(s, actor, preview, ids, len(new) - len(rows))
+
+
+def _write(s: Session, batch: Batch) -> list[int]:
+    """Write the batch inside a SAVEPOINT, so a failure half-way leaves nothing behind."""
     outer = s.begin_nested()
     try:
-        ordered = sorted(rows, key=lambda r: _saving_order(r.line, r.record))  # type: ignore[arg-type]
-        for count, row in enumerate(ordered):
-            _report(progress, count, len(ordered))
-            assert row.record is not None
-            try:
-                ids.append(_save(s, actor, row.record))
-            except ValidationError as exc:
-                raise ImportProblem(
-                    f"Nothing was imported: line {row.line} ({row.name}) was refused now "
-                    f"({str(exc).rstrip('.')}); preview the file again."
-                ) from exc
-        _report(progress, len(ordered), len(ordered))
+        ids = batch.write()
     except BaseException:
         outer.rollback()
         raise
     outer.commit()
-    return _finish(s, actor, preview, ids, len(new) - len(rows))
+    return ids
 
 
 def import_sheet(
@@ -1398,10 +1393,9 @@ def import_sheet(
 ) -> ImportOutcome:
     """Preview and import in one pass (the command line): every new row is imported unless
     some rows are wrong and ``skip_wrong_rows`` is False, in which case nothing is written."""
-    preview, outer, saved = _preview(s, actor, sheet, mapping, date_order, progress)
+    preview, batch, lines = _preview(s, actor, sheet, mapping, date_order, progress)
     if preview.wrong and not skip_wrong_rows:
-        outer.rollback()
         return ImportOutcome(preview, None)
-    outer.commit()
+    saved = dict(zip(lines, _write(s, batch), strict=True))
     ids = [saved[line] for line in sorted(saved)]
     return ImportOutcome(preview, _finish(s, actor, preview, ids, 0))

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from peerdesk.core import imports
+from peerdesk.core import audit, imports
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.errors import ImportProblem
 from peerdesk.core.imports import ImportKind
 from peerdesk.core.models import AuditEvent, Mentor, PhaseChange, Preference, Resident, Stay
-from peerdesk.core.services import residents as resident_service
 
 TABLES = (Resident, Stay, PhaseChange, Mentor, AuditEvent, Preference)
 
@@ -259,22 +259,21 @@ def test_a_crash_half_way_through_an_import_leaves_nothing(
         mapping = imports.offered_mapping(s, ImportKind.RESIDENTS, sheet.header)
         preview = imports.preview_import(s, admin, sheet, mapping)
     assert len(preview.new) == 6
-    real = resident_service.discharge_resident
-    calls = {"n": 0}
+    real = audit.record_many
+    in_the_transaction: list[int] = []
 
-    def crash_on_the_fourth(*args: Any, **kwargs: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise OSError(5, "Input/output error")  # the disk stops answering
-        return real(*args, **kwargs)
+    def crash_while_auditing(s: Session, *args: Any, **kwargs: Any) -> Any:
+        # The residents, their stays and phases are written; the disk stops answering now.
+        in_the_transaction.append(s.execute(select(func.count(Resident.id))).scalar_one())
+        raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(resident_service, "discharge_resident", crash_on_the_fourth)
+    monkeypatch.setattr(audit, "record_many", crash_while_auditing)
     before = counts(db)
     with pytest.raises(OSError, match="Input/output"), db.begin() as s:
         imports.import_rows(s, admin, preview)
-    assert calls["n"] == 4
+    assert in_the_transaction == [before["residents"] + 6]
     assert counts(db) == before
-    monkeypatch.setattr(resident_service, "discharge_resident", real)
+    monkeypatch.setattr(audit, "record_many", real)
     with db.begin() as s:
         assert imports.import_rows(s, admin, preview).imported == 6
     assert counts(db)["residents"] == before["residents"] + 6

@@ -636,6 +636,28 @@ def test_import_sheet_writes_all_new_rows_or_nothing(db: Database, admin: Actor)
     assert done.preview.rows == refused.preview.rows, "one pass previews like the preview"
 
 
+def test_two_rows_of_one_sheet_cannot_take_one_bed(db: Database, admin: Actor) -> None:
+    data = "First,Last,Intake,Room,Bed\r\n" + "".join(
+        f"P{n},Q,2026-01-05,{n},A\r\n" for n in range(2, 9)
+    )
+    data += "Late,Comer,2026-01-06,2,A\r\n"  # line 9 takes line 2's bed
+    sheet = imports.read_csv_bytes(data.encode(), "beds.csv")
+    late = by_line(preview(db, admin, sheet))[9]
+    assert (late.status, late.field, late.reason) == (
+        RowStatus.WRONG,
+        "bed",
+        "Room 2 bed A is taken by P2 Q.",
+    )
+    with db.begin() as s:
+        mapping = imports.offered_mapping(s, RESIDENTS, sheet.header)
+        done = imports.import_sheet(s, admin, sheet, mapping, skip_wrong_rows=True)
+    assert done.result is not None and done.result.imported == 7
+    assert by_line(done.preview)[9] == late
+    with db.read() as s:
+        in_the_bed = s.execute(select(Resident.first_name).where(Resident.room == "2")).all()
+    assert in_the_bed == [("P2",)]
+
+
 def test_only_administrators_import(db: Database) -> None:
     supervisor = Actor("dana", vocab.Role.SUPERVISOR)
     sheet = imports.read_csv_bytes(b"First,Last,Intake\r\nA,B,2026-01-01\r\n", "x.csv")

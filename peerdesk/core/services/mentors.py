@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from peerdesk.core import audit, clock, dto, vocab
@@ -17,7 +17,13 @@ from peerdesk.core.audit import Actor
 from peerdesk.core.errors import ValidationError
 from peerdesk.core.models import Credential, Mentor, Resident, TrainingEntry, User
 from peerdesk.core.permissions import Action
-from peerdesk.core.services._common import Problems, fmt_date, get_or_not_found, void_row
+from peerdesk.core.services._common import (
+    Problems,
+    fmt_date,
+    get_or_not_found,
+    next_ids,
+    void_row,
+)
 from peerdesk.core.views import resident_overview
 
 
@@ -141,10 +147,79 @@ def list_mentors(s: Session, *, include_inactive: bool = False) -> list[dto.Ment
     ]
 
 
-# --------------------------------------------------------------------------- writing
+# --------------------------------------------------------------------------- what the house has
 
 
-def _check(s: Session, details: MentorDetails, mentor_id: int | None) -> dict[str, object]:
+@dataclass
+class MentorFacts:
+    """What the mentor rules need to know about the house, read before the checks: which
+    residents and user accounts exist, and which former residents are linked to whom.
+
+    :meth:`for_record` reads only what one form needs; :meth:`whole_house` reads it all once
+    for a sheet of many, and a :class:`MentorBatch` adds each mentor it accepts.
+    """
+
+    residents: set[int]
+    users: set[int]
+    # Former resident id → the mentors linked to them: (mentor id, None: not written yet; name).
+    links: dict[int, list[tuple[int | None, str]]]
+
+    @classmethod
+    def whole_house(cls, s: Session) -> MentorFacts:
+        return cls(
+            set(s.execute(select(Resident.id)).scalars()),
+            set(s.execute(select(User.id)).scalars()),
+            _links(s),
+        )
+
+    @classmethod
+    def for_record(
+        cls, s: Session, *, former_resident_id: int | None = None, user_id: int | None = None
+    ) -> MentorFacts:
+        residents: set[int] = set()
+        links: dict[int, list[tuple[int | None, str]]] = {}
+        if former_resident_id is not None:
+            if s.get(Resident, former_resident_id) is not None:
+                residents.add(former_resident_id)
+            links = _links(s, former_resident_id)
+        users = {user_id} if user_id is not None and s.get(User, user_id) is not None else set()
+        return cls(residents, users, links)
+
+    def linked_to(self, former_resident_id: int, mentor_id: int | None) -> str | None:
+        """The name of another mentor already linked to this former resident, if any."""
+        for linked, name in self.links.get(former_resident_id, ()):
+            if mentor_id is None or linked != mentor_id:
+                return name
+        return None
+
+    def admit(self, values: dict[str, object]) -> None:
+        """Count a mentor accepted in a batch as on record (and linked to their resident)."""
+        former = values["former_resident_id"]
+        if isinstance(former, int):
+            name = f"{values['first_name']} {values['last_name']}"
+            self.links.setdefault(former, []).append((None, name))
+
+
+def _links(
+    s: Session, former_resident_id: int | None = None
+) -> dict[int, list[tuple[int | None, str]]]:
+    query = (
+        select(Mentor.id, Mentor.first_name, Mentor.last_name, Mentor.former_resident_id)
+        .where(Mentor.former_resident_id.is_not(None))
+        .order_by(Mentor.id)
+    )
+    if former_resident_id is not None:
+        query = query.where(Mentor.former_resident_id == former_resident_id)
+    links: dict[int, list[tuple[int | None, str]]] = {}
+    for m in s.execute(query):
+        links.setdefault(m.former_resident_id, []).append((m.id, f"{m.first_name} {m.last_name}"))
+    return links
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check(facts: MentorFacts, details: MentorDetails, mentor_id: int | None) -> dict[str, object]:
     problems = Problems()
     values: dict[str, object] = {
         "first_name": problems.text(details.first_name, "first_name", "First name", max_length=80),
@@ -165,57 +240,158 @@ def _check(s: Session, details: MentorDetails, mentor_id: int | None) -> dict[st
     if details.email.strip() and "@" not in details.email:
         problems.add("email", "Email should look like name@example.org.")
     if details.former_resident_id is not None:
-        former = s.get(Resident, details.former_resident_id)
-        if former is None:
+        if details.former_resident_id not in facts.residents:
             problems.add("former_resident_id", "Choose the former resident from the list.")
         else:
-            other = s.execute(
-                select(Mentor.first_name, Mentor.last_name).where(
-                    Mentor.former_resident_id == details.former_resident_id,
-                    Mentor.id != (mentor_id or -1),
-                )
-            ).first()
+            other = facts.linked_to(details.former_resident_id, mentor_id)
             if other is not None:
-                problems.add(
-                    "former_resident_id",
-                    f"That resident is already linked to {other.first_name} {other.last_name}.",
-                )
-    if details.user_id is not None and s.get(User, details.user_id) is None:
+                problems.add("former_resident_id", f"That resident is already linked to {other}.")
+    if details.user_id is not None and details.user_id not in facts.users:
         problems.add("user_id", "Choose the user account from the list.")
     problems.raise_if_any()
     return values
 
 
+def _check_leaving(
+    problems: Problems,
+    name: str,
+    status: str,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    caseload: int,
+) -> None:
+    """The rules of a mentor stopping work with the house on ``end_date``."""
+    if status == vocab.MentorStatus.INACTIVE.value:
+        problems.add("end_date", f"{name} is already inactive.")
+    problems.past_date(end_date, "end_date", "End date")
+    if end_date is not None and end_date < start_date:
+        problems.add("end_date", f"End date is before the start date ({fmt_date(start_date)}).")
+    if caseload:
+        problems.add(
+            "end_date",
+            f"{name} still mentors {caseload} active resident(s); give them another mentor first.",
+        )
+
+
+def _created_line(mentor_id: int, values: dict[str, object]) -> audit.Entry:
+    return audit.Entry(
+        "create",
+        "mentors",
+        mentor_id,
+        f"Peer mentor {values['first_name']} {values['last_name']}",
+        {k: v for k, v in values.items() if k != "notes"},
+    )
+
+
+def _left_line(mentor_id: int, name: str, end_date: dt.date, reason: str) -> audit.Entry:
+    return audit.Entry(
+        "deactivate",
+        "mentors",
+        mentor_id,
+        f"{name} inactive from {fmt_date(end_date)}. {reason}".strip(),
+        {"end_date": end_date},
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class NewMentor:
+    """One mentor for a :class:`MentorBatch`, with the end date of one who has already left
+    (a former mentor in an imported sheet)."""
+
+    details: MentorDetails
+    end_date: dt.date | None = None
+
+
+class MentorBatch:
+    """Many mentors added together (an imported sheet), by the rules of :func:`create_mentor`
+    and, for a :class:`NewMentor` with an end date, of :func:`deactivate_mentor`.
+
+    :meth:`add` checks one mentor against the house and those added before it and raises the
+    ValidationError the form would show; :meth:`write` saves every accepted mentor with one
+    bulk insert and their audit lines in one go.
+    """
+
+    def __init__(self, s: Session, actor: Actor, facts: MentorFacts | None = None) -> None:
+        actor.require(Action.EDIT_MENTORS)
+        self._s = s
+        self._actor = actor
+        self.facts = facts if facts is not None else MentorFacts.whole_house(s)
+        self._accepted: list[tuple[dict[str, object], dt.date | None]] = []
+
+    def __len__(self) -> int:
+        """How many mentors are waiting for :meth:`write`."""
+        return len(self._accepted)
+
+    def add(self, mentor: NewMentor) -> None:
+        """Accept one more mentor, or raise ValidationError (and keep nothing of them)."""
+        values = _check(self.facts, mentor.details, None)
+        if mentor.end_date is not None:
+            problems = Problems()
+            name = f"{values['first_name']} {values['last_name']}"
+            active = vocab.MentorStatus.ACTIVE.value
+            _check_leaving(problems, name, active, mentor.details.start_date, mentor.end_date, 0)
+            problems.raise_if_any()
+        self.facts.admit(values)
+        self._accepted.append((values, mentor.end_date))
+
+    def write(self) -> list[int]:
+        """Save the mentors accepted so far, in the order they were added, with the audit
+        lines the single services write; returns their ids."""
+        accepted, self._accepted = self._accepted, []
+        if not accepted:
+            return []
+        s, username = self._s, self._actor.username
+        s.flush()
+        now = clock.now_utc()
+        status = vocab.MentorStatus
+        (mentor_ids,) = next_ids(s, len(accepted), Mentor.id)
+        s.execute(
+            insert(Mentor),
+            [
+                {
+                    "id": mentor_id,
+                    **values,
+                    "status": (status.ACTIVE if end_date is None else status.INACTIVE).value,
+                    "end_date": end_date,
+                    "created_at": now,
+                    "created_by": username,
+                    "updated_at": now,
+                }
+                for mentor_id, (values, end_date) in zip(mentor_ids, accepted, strict=True)
+            ],
+        )
+        lines: list[audit.Entry] = []
+        for mentor_id, (values, end_date) in zip(mentor_ids, accepted, strict=True):
+            lines.append(_created_line(mentor_id, values))
+            if end_date is not None:
+                name = f"{values['first_name']} {values['last_name']}"
+                lines.append(_left_line(mentor_id, name, end_date, ""))
+        audit.record_many(s, self._actor, lines)
+        return list(mentor_ids)
+
+
 def create_mentor(s: Session, actor: Actor, details: MentorDetails) -> dto.Mentor:
     """Add a peer mentor (active from their start date)."""
     actor.require(Action.EDIT_MENTORS)
-    values = _check(s, details, None)
-    now = clock.now_utc()
-    row = Mentor(
-        **values,
-        status=vocab.MentorStatus.ACTIVE.value,
-        created_at=now,
-        created_by=actor.username,
-        updated_at=now,
+    facts = MentorFacts.for_record(
+        s, former_resident_id=details.former_resident_id, user_id=details.user_id
     )
-    s.add(row)
-    s.flush()
-    audit.record(
-        s,
-        actor,
-        "create",
-        "mentors",
-        row.id,
-        f"Peer mentor {row.first_name} {row.last_name}",
-        {k: v for k, v in values.items() if k != "notes"},
-    )
-    return get_mentor(s, row.id)
+    batch = MentorBatch(s, actor, facts)
+    batch.add(NewMentor(details))
+    (mentor_id,) = batch.write()
+    return get_mentor(s, mentor_id)
 
 
 def update_mentor(s: Session, actor: Actor, mentor_id: int, details: MentorDetails) -> dto.Mentor:
     actor.require(Action.EDIT_MENTORS)
     row = get_or_not_found(s, Mentor, mentor_id, "peer mentor")
-    values = _check(s, details, mentor_id)
+    facts = MentorFacts.for_record(
+        s, former_resident_id=details.former_resident_id, user_id=details.user_id
+    )
+    values = _check(facts, details, mentor_id)
     if row.end_date is not None and details.start_date > row.end_date:
         raise ValidationError.single(
             "start_date", f"Start date is after the end date ({fmt_date(row.end_date)})."
@@ -245,31 +421,13 @@ def deactivate_mentor(
     actor.require(Action.EDIT_MENTORS)
     row = get_or_not_found(s, Mentor, mentor_id, "peer mentor")
     problems = Problems()
-    if row.status == vocab.MentorStatus.INACTIVE.value:
-        problems.add("end_date", f"{row.first_name} {row.last_name} is already inactive.")
-    problems.past_date(end_date, "end_date", "End date")
-    if end_date is not None and end_date < row.start_date:
-        problems.add("end_date", f"End date is before the start date ({fmt_date(row.start_date)}).")
-    caseload = _caseload(s, mentor_id)
-    if caseload:
-        problems.add(
-            "end_date",
-            f"{row.first_name} {row.last_name} still mentors {caseload} active resident(s); "
-            "give them another mentor first.",
-        )
+    name = f"{row.first_name} {row.last_name}"
+    _check_leaving(problems, name, row.status, row.start_date, end_date, _caseload(s, mentor_id))
     problems.raise_if_any()
     row.status = vocab.MentorStatus.INACTIVE.value
     row.end_date = end_date
     row.updated_at = clock.now_utc()
-    audit.record(
-        s,
-        actor,
-        "deactivate",
-        "mentors",
-        row.id,
-        f"{row.first_name} {row.last_name} inactive from {fmt_date(end_date)}. {reason}".strip(),
-        {"end_date": end_date},
-    )
+    audit.record_many(s, actor, [_left_line(row.id, name, end_date, reason)])
     return get_mentor(s, row.id)
 
 
