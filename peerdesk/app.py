@@ -12,7 +12,6 @@ import logging
 import shutil
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,49 +104,43 @@ def build_window(ctx: UiContext) -> MainWindow:
 
 
 @contextmanager
-def _file_log(paths: Paths) -> Iterator[None]:
-    """Log to PeerDesk's log file while the window is open (defects land there)."""
-    handler: logging.Handler | None = None
-    try:
-        paths.log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(paths.log_file, encoding="utf-8")
-    except OSError:
-        handler = None  # a read-only profile still gets a window, just no log file
-    if handler is not None:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        if handler is not None:
-            log.removeHandler(handler)
-            handler.close()
+def _defects_reported(report: Callable[[str], None], self_test: bool) -> Iterator[None]:
+    """An unexpected error in a slot is logged with its traceback and shown as one sentence
+    with "Copy details", never as a traceback; a ``PeerDeskError`` that escaped a slot is
+    just its sentence."""
+    from peerdesk import logs
 
-
-@contextmanager
-def _defects_reported(report: Callable[[str], None], paths: Paths) -> Iterator[None]:
-    """An unexpected error in a slot is logged and shown as one sentence, not a traceback."""
     previous = sys.excepthook
+
+    def show(sentence: str, details: str) -> None:
+        if self_test:
+            report(sentence)
+        else:
+            messages.failure(None, sentence, details)
+
+    logs.install_exception_hook(show)
+    defect_hook = sys.excepthook
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         if isinstance(error, PeerDeskError):
             report(str(error))
-            return
-        log.error("Defect: %s", "".join(traceback.format_exception(kind, error, tb)))
-        report(
-            QApplication.translate(
-                "app",
-                "Something went wrong in PeerDesk and that action was stopped; nothing "
-                "half-finished was saved. The details are in {path}.",
-            ).format(path=paths.log_file)
-        )
+        else:
+            defect_hook(kind, error, tb)
 
     sys.excepthook = hook
     try:
         yield
     finally:
         sys.excepthook = previous
+
+
+def _start_log(paths: Paths) -> None:
+    from peerdesk import logs
+
+    try:
+        logs.setup_logging(paths.log_dir)
+    except OSError:
+        log.warning("No log file: %s cannot be written", paths.log_dir)
 
 
 def _remove_database_files(path: Path) -> None:
@@ -225,7 +218,8 @@ def run_gui(
         demo_dir = Path(tempfile.mkdtemp(prefix="peerdesk-demo-"))
         paths = paths.with_db(demo_dir / DB_FILENAME)
 
-    with _file_log(paths), _defects_reported(report, paths):
+    _start_log(paths)
+    with _defects_reported(report, self_test):
         lock = lock_database(paths)
         if lock is None:
             report(

@@ -7,9 +7,11 @@ the INI settings file.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSize
+import importlib
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
 
 from peerdesk import __version__
 from peerdesk.core.services import settings as settings_service
@@ -24,9 +26,31 @@ from peerdesk.ui.tabs.supervision import SupervisionTab
 
 DEFAULT_SIZE = QSize(1280, 800)
 
+# The menus, in the order they stand on the menu bar. A menu appears once something is in it.
+MENUS = {
+    "file": QT_TRANSLATE_NOOP("MainWindow", "&File"),
+    "view": QT_TRANSLATE_NOOP("MainWindow", "&View"),
+    "reports": QT_TRANSLATE_NOOP("MainWindow", "&Reports"),
+    "house": QT_TRANSLATE_NOOP("MainWindow", "H&ouse"),
+    "help": QT_TRANSLATE_NOOP("MainWindow", "&Help"),
+}
+
+# Features that add their own menu entries, toolbar buttons, timers and start/close steps to
+# the window. Each module has ``install(window: MainWindow) -> None``; it imports its
+# dialogs only when they are used, so start-up stays quick.
+FEATURES: tuple[str, ...] = ()
+
 
 class MainWindow(QMainWindow):
-    """PeerDesk's one window."""
+    """PeerDesk's one window.
+
+    Features extend it through :meth:`menu`, :attr:`toolbar` and the :attr:`closing` signal
+    (see ``FEATURES``) rather than by editing it.
+    """
+
+    # Emitted when the window is about to close (before the layout is saved), so features can
+    # finish their work, such as an automatic backup, while the database is still open.
+    closing = Signal()
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,8 +85,20 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().setSizeGripEnabled(True)
 
+        self.toolbar = QToolBar(self.tr("Main toolbar"), self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setAccessibleName(self.tr("Main toolbar"))
+        self.toolbar.setMovable(False)
+        self.toolbar.hide()  # shown once a feature puts a button on it
+        self.addToolBar(self.toolbar)
+
+        self._menus: dict[str, QMenu] = {}
         self._build_menus()
         self._update_title()
+        for feature in FEATURES:
+            importlib.import_module(feature).install(self)
+        if self.toolbar.actions():
+            self.toolbar.show()
 
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         for tab in self.record_tabs:
@@ -97,11 +133,42 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work while the menus are closed
         return action
 
+    def menu(self, key: str) -> QMenu:
+        """The menu called ``key`` (one of ``MENUS``), made and put in its place on first use."""
+        if key not in self._menus:
+            menu = QMenu(self.tr(MENUS[key]), self)
+            menu.setAccessibleName(plain(menu.title()))
+            later = [
+                self._menus[k]
+                for k in list(MENUS)[list(MENUS).index(key) + 1 :]
+                if k in self._menus
+            ]
+            bar = self.menuBar()
+            if later:
+                bar.insertMenu(later[0].menuAction(), menu)
+            else:
+                bar.addMenu(menu)
+            self._menus[key] = menu
+        return self._menus[key]
+
+    def add_action(
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        tip: str = "",
+        checkable: bool = False,
+    ) -> QAction:
+        """An action of the window (its shortcut works while the menus are closed); put it in
+        a menu with ``window.menu(key).addAction(action)``."""
+        return self._action(text, slot, shortcut, tip=tip, checkable=checkable)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         bar.setAccessibleName(self.tr("Menu bar"))
 
-        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu = self.menu("file")
         self.new_action = self._action(
             self.tr("&New record…"),
             self.new_record,
@@ -113,7 +180,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(self.tr("&Quit"), self.close, "Ctrl+Q")
         file_menu.addAction(self.quit_action)
 
-        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu = self.menu("view")
         self.tab_actions: list[QAction] = []
         for number in range(self.tabs.count()):
             action = self._action(
@@ -144,7 +211,7 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(self.voided_action)
 
-        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu = self.menu("help")
         self.about_action = self._action(self.tr("&About PeerDesk"), self.show_about)
         help_menu.addAction(self.about_action)
 
@@ -261,5 +328,6 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
         self.save_layout()
         super().closeEvent(event)

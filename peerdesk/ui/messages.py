@@ -8,6 +8,7 @@ caller. Each message is one or two plain sentences for a house manager; never a 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -42,6 +43,19 @@ def warning(parent: QWidget | None, title: str, text: str) -> None:
 def error(parent: QWidget | None, title: str, text: str) -> None:
     """Tell the person what went wrong and what to do; ``text`` is one plain sentence."""
     _box(parent, QMessageBox.Icon.Critical, title, text).exec()
+
+
+def failure(parent: QWidget | None, sentence: str, details: str) -> None:
+    """Something failed inside PeerDesk: one plain sentence, and a "Copy details" button that
+    puts the technical details on the clipboard for whoever helps the house."""
+    box = _box(parent, QMessageBox.Icon.Critical, _tr("PeerDesk"), sentence)
+    copy = box.addButton(_tr("&Copy details"), QMessageBox.ButtonRole.ActionRole)
+    copy.setAccessibleName(_tr("Copy details"))
+    # The copy button must not close the box, so it is wired by hand.
+    copy.clicked.disconnect()
+    copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
+    box.setDetailedText(details)
+    box.exec()
 
 
 def confirm(parent: QWidget | None, title: str, text: str, yes_label: str = "") -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import subprocess
 import sys
 import tempfile
@@ -16,7 +17,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from peerdesk import app
 from peerdesk.core import listing
 from peerdesk.core.db import Database
+from peerdesk.core.errors import ValidationError
 from peerdesk.core.services import settings as settings_service
+from peerdesk.ui import messages
 from peerdesk.ui.main_window import MainWindow
 from tests.window_support import Messages, copy_of, demo_house, patch_dialog, paths_for
 
@@ -229,18 +232,35 @@ def test_self_test_from_the_command_line_leaves_reports_and_migrations_unloaded(
 # --------------------------------------------------------------------------- defects
 
 
-def test_an_unexpected_error_is_logged_and_shown_as_one_sentence(tmp_path: Path) -> None:
+def test_an_unexpected_error_is_logged_and_shown_as_one_sentence_with_details(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerdesk import logs
+
     paths = paths_for(tmp_path / "peerdesk.sqlite3", tmp_path / "profile")
+    shown: list[tuple[str, str]] = []
     said: list[str] = []
+    monkeypatch.setattr(
+        messages, "failure", lambda _p, text, details: shown.append((text, details))
+    )
     before = sys.excepthook
-    with app._file_log(paths), app._defects_reported(said.append, paths):
+    app._start_log(paths)
+    with app._defects_reported(said.append, self_test=False):
         try:
             raise ZeroDivisionError("a bug")
         except ZeroDivisionError as exc:
             sys.excepthook(type(exc), exc, exc.__traceback__)
+        try:
+            raise ValidationError.single("x", "A sentence for the person.")
+        except ValidationError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
     assert sys.excepthook is before
-    (sentence,) = said
-    assert "Traceback" not in sentence and str(paths.log_file) in sentence
+    ((sentence, details),) = shown
+    assert sentence == logs.FAILURE_SENTENCE and "Traceback" not in sentence
+    assert "ZeroDivisionError: a bug" in details, "Copy details carries the traceback"
+    assert said == ["A sentence for the person."]
+    for handler in logging.getLogger("peerdesk").handlers:
+        handler.flush()
     assert "ZeroDivisionError: a bug" in paths.log_file.read_text(encoding="utf-8")
 
 
