@@ -46,6 +46,14 @@ class SearchPicker(QComboBox):
         line = self.lineEdit()
         line.setPlaceholderText(placeholder)
         line.setClearButtonEnabled(True)
+        self.editTextChanged.connect(self._on_editTextChanged)
+
+    def _on_editTextChanged(self, text: str) -> None:
+        # A name typed out in full is the same as picking it from the list, so whatever
+        # follows a choice (the mentor's usual supervisor, say) follows a typed name too.
+        row = self.findText(text.strip(), Qt.MatchFlag.MatchFixedString) if text.strip() else -1
+        if row >= 0 and row != self.currentIndex():
+            self.setCurrentIndex(row)
 
     def set_choices(self, choices: Iterable[tuple[int, str]]) -> None:
         """Replace the entries (keeping the chosen one when it is still there)."""
