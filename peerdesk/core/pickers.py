@@ -23,6 +23,7 @@ from peerdesk.core.models import (
     Stay,
     SupervisionNote,
 )
+from peerdesk.core.services import residents
 from peerdesk.core.views import resident_overview
 
 
@@ -46,16 +47,7 @@ def residents_on(s: Session, day: dt.date) -> list[dto.ResidentBrief]:
         .scalar_subquery()
     )
     query = (
-        select(
-            Resident.id,
-            Resident.first_name,
-            Resident.last_name,
-            Resident.preferred_name,
-            Resident.room,
-            Resident.bed,
-            Resident.mentor_id,
-            phase_on_day.label("phase_name"),
-        )
+        select(*residents.BRIEF_COLUMNS, phase_on_day.label("phase_name"))
         .where(
             Resident.id.in_(
                 select(Stay.resident_id).where(
@@ -66,17 +58,7 @@ def residents_on(s: Session, day: dt.date) -> list[dto.ResidentBrief]:
         )
         .order_by(Resident.last_name, Resident.first_name, Resident.id)
     )
-    return [
-        dto.ResidentBrief(
-            id=r.id,
-            name=dto.person_name(r.first_name, r.last_name, r.preferred_name),
-            room=r.room,
-            bed=r.bed,
-            phase_name=r.phase_name or "",
-            mentor_id=r.mentor_id,
-        )
-        for r in s.execute(query)
-    ]
+    return [residents.brief_of(r) for r in s.execute(query)]
 
 
 def all_residents(s: Session) -> list[dto.ResidentBrief]:

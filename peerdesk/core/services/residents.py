@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields
+from typing import Any
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -134,19 +135,33 @@ def get_resident(s: Session, resident_id: int) -> dto.Resident:
     )
 
 
+BRIEF_COLUMNS = (
+    Resident.id,
+    Resident.first_name,
+    Resident.last_name,
+    Resident.preferred_name,
+    Resident.room,
+    Resident.bed,
+    Resident.mentor_id,
+)
+
+
+def brief_of(row: Any) -> dto.ResidentBrief:
+    """A picker's resident from a row of ``BRIEF_COLUMNS`` plus a ``phase_name`` column."""
+    return dto.ResidentBrief(
+        id=row.id,
+        name=dto.person_name(row.first_name, row.last_name, row.preferred_name),
+        room=row.room,
+        bed=row.bed,
+        phase_name=row.phase_name or "",
+        mentor_id=row.mentor_id,
+    )
+
+
 def active_residents(s: Session, *, mentor_id: int | None = None) -> list[dto.ResidentBrief]:
     """Everyone in residence now, by last name (for pickers and sign-in sheets)."""
     query = (
-        select(
-            Resident.id,
-            Resident.first_name,
-            Resident.last_name,
-            Resident.preferred_name,
-            Resident.room,
-            Resident.bed,
-            Resident.mentor_id,
-            ProgramPhase.name,
-        )
+        select(*BRIEF_COLUMNS, ProgramPhase.name.label("phase_name"))
         .join(resident_overview, resident_overview.c.resident_id == Resident.id)
         .outerjoin(ProgramPhase, ProgramPhase.id == resident_overview.c.phase_id)
         .where(resident_overview.c.status == vocab.ResidentStatus.ACTIVE.value)
@@ -154,17 +169,7 @@ def active_residents(s: Session, *, mentor_id: int | None = None) -> list[dto.Re
     )
     if mentor_id is not None:
         query = query.where(Resident.mentor_id == mentor_id)
-    return [
-        dto.ResidentBrief(
-            id=r.id,
-            name=dto.person_name(r.first_name, r.last_name, r.preferred_name),
-            room=r.room,
-            bed=r.bed,
-            phase_name=r.name or "",
-            mentor_id=r.mentor_id,
-        )
-        for r in s.execute(query)
-    ]
+    return [brief_of(r) for r in s.execute(query)]
 
 
 def residents_in_residence(s: Session, resident_ids: Iterable[int], on: dt.date) -> set[int]:
