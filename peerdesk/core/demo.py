@@ -794,7 +794,7 @@ class _House:
                 due = day + dt.timedelta(days=rng.choice((7, 14, 30)))
                 done_day = due - dt.timedelta(days=rng.randint(0, 6))
                 # Most items get done; the few left open are from the last couple of months.
-                settled = rng.random() < 0.85 or (self.today - due).days > 60
+                settled = (self.today - due).days > 60 or rng.random() < 0.5
                 done = done_day if done_day <= self.today and settled else None
                 self.rows.add(
                     "action_items",
