@@ -62,3 +62,7 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     if found.note_id is not None:
         yield "supervision note", SupervisionDialog(parent, ctx, found.note_id)
     yield "void", VoidDialog(parent, "a record")
+
+    from peerdesk.ui.dialogs.import_wizard import ImportWizard
+
+    yield "import a spreadsheet", ImportWizard(parent, ctx)
