@@ -1191,6 +1191,7 @@ class ImportWizard(QWizard):
         self.file_page.show_sheet(sheet)
 
     def _on_read_failed(self, sentence: str) -> None:
+        self.file_path = None  # the same path may be read again once the file is put right
         self.file_page.banner.show_message(sentence, "error")
 
     def _on_read_cancelled(self) -> None:
