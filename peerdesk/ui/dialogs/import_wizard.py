@@ -455,6 +455,8 @@ class ColumnsPage(_Page):
             self.grid.addWidget(name, column + 1, 0)
             self.grid.addWidget(combo, column + 1, 1)
             self.grid.addWidget(sample, column + 1, 2)
+            for widget in (name, combo, sample):
+                widget.show()
             self.combos.append(combo)
             self.samples.append(sample)
         self.grid.setRowStretch(len(sheet.header) + 1, 1)
@@ -861,6 +863,8 @@ class CheckPage(_Page):
             key = mapping.fields[column]
             assert key is not None
             edit = _CellEdit(self.fix_cells)
+            # Full height always: the cells scroll rather than squeeze at a large font.
+            edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             edit.setText(cell_text(cells[column], for_editing=True))
             edit.setProperty("original", edit.text())
             edit.setAccessibleName(
@@ -884,6 +888,9 @@ class CheckPage(_Page):
             line, pair = divmod(place, 2)
             self.fix_grid.addWidget(label, line, pair * 2)
             self.fix_grid.addWidget(edit, line, pair * 2 + 1)
+            # Shown now, not when the layout gets round to it, so the sizes below count them.
+            label.show()
+            edit.show()
             self.fix_edits[column] = edit
         self.fix_box.setTitle(
             self.tr("Line {line}: {name}").format(line=row.line, name=row.name.replace("&", "&&"))
@@ -897,7 +904,9 @@ class CheckPage(_Page):
         focus = first or next(iter(self.fix_edits.values()), None)
         # Alt+R (the heading's mnemonic) goes to the wrong cell.
         self.fix_cells.setFocusProxy(focus)
-        # Room for three lines of cells (the wrong one is on the first) before it scrolls.
+        # The cells keep their height (the scroll area would squeeze them before the grid has
+        # been laid out), with room for three lines of them (the wrong one is on the first).
+        self.fix_cells.setMinimumHeight(self.fix_grid.sizeHint().height())
         if focus is not None:
             lines = min(3, (len(self.fix_edits) + 1) // 2)
             spacing = max(0, self.fix_grid.verticalSpacing())
@@ -1108,7 +1117,6 @@ class ImportWizard(QWizard):
         self.button(QWizard.WizardButton.CancelButton).setToolTip(
             self.tr("Close without importing anything (Esc)")
         )
-        self.check_page._update_buttons_text(0)
 
         remembered_kind = str(ctx.settings.value(KIND_KEY, ImportKind.RESIDENTS.value))
         self.kind = (
