@@ -19,7 +19,7 @@ from peerdesk.core.imports import ImportKind, ImportResult
 from peerdesk.ui.dialogs.import_wizard import ImportWizard
 from peerdesk.ui.features.imports import ACTION_NAME
 from peerdesk.ui.main_window import MainWindow
-from tests.ui.test_import_wizard import FileDialog, press_import, to_check_page, write_csv
+from tests.ui.import_support import FileDialog, press_import, to_check_page, write_csv
 from tests.window_support import Messages, open_window, patch_dialog
 
 

@@ -28,7 +28,6 @@ from peerdesk.core.imports import ImportKind, ImportResult, RowStatus
 from peerdesk.core.models import AuditEvent, Mentor, Resident
 from peerdesk.core.services import residents
 from peerdesk.ui.context import UiContext
-from peerdesk.ui.dialogs import import_wizard
 from peerdesk.ui.dialogs.import_wizard import (
     CHECK_PAGE,
     COLUMNS_PAGE,
@@ -40,8 +39,15 @@ from peerdesk.ui.dialogs.import_wizard import (
 from peerdesk.ui.models.import_preview import PAGE_SIZE, TICK, PreviewModel
 from tests import factories as f
 from tests.ui.dialog_support import Announcements, control_problems, make_context, row_counts
-
-WAIT_MS = 30_000
+from tests.ui.import_support import (
+    WAIT_MS,
+    FileDialog,
+    choose,
+    next_page,
+    press_import,
+    to_check_page,
+    write_csv,
+)
 
 
 @pytest.fixture
@@ -58,63 +64,9 @@ def wizard(qtbot: QtBot, ctx: UiContext) -> ImportWizard:
     return w
 
 
-class FileDialog:
-    """Stands in for QFileDialog.getOpenFileName: answers ``path`` and notes the folder."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.path: Path | None = None
-        self.folders: list[str] = []
-        monkeypatch.setattr(
-            import_wizard.QFileDialog, "getOpenFileName", staticmethod(self._answer)
-        )
-
-    def _answer(self, _parent: QWidget, _caption: str, folder: str, _filter: str) -> tuple:
-        self.folders.append(folder)
-        return (str(self.path) if self.path else "", "")
-
-
 @pytest.fixture
 def file_dialog(monkeypatch: pytest.MonkeyPatch) -> FileDialog:
     return FileDialog(monkeypatch)
-
-
-def write_csv(path: Path, lines: list[str], encoding: str = "utf-8-sig") -> Path:
-    """A CSV as Excel writes it: CRLF line ends (and a BOM unless told otherwise)."""
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
-    return path
-
-
-def choose(qtbot: QtBot, wizard: ImportWizard, dialog: FileDialog, path: Path) -> None:
-    """Choose ``path`` with the file page's button and wait until it has been read."""
-    dialog.path = path
-    with qtbot.waitSignal(wizard.work_finished, timeout=WAIT_MS):
-        wizard.file_page.choose_button.click()
-
-
-def next_page(qtbot: QtBot, wizard: ImportWizard) -> None:
-    """Press Next; the check page checks the rows first, so wait for that."""
-    going_to_check = wizard.currentId() == COLUMNS_PAGE
-    button = wizard.button(QWizard.WizardButton.NextButton)
-    assert button.isEnabled(), "Next is disabled"
-    if going_to_check:
-        with qtbot.waitSignal(wizard.work_finished, timeout=WAIT_MS):
-            button.click()
-    else:
-        button.click()
-
-
-def press_import(qtbot: QtBot, wizard: ImportWizard) -> None:
-    button = wizard.button(QWizard.WizardButton.CommitButton)
-    assert button.isEnabled(), "Import is disabled"
-    with qtbot.waitSignal(wizard.work_finished, timeout=WAIT_MS):
-        button.click()
-
-
-def to_check_page(qtbot: QtBot, wizard: ImportWizard, dialog: FileDialog, path: Path) -> None:
-    choose(qtbot, wizard, dialog, path)
-    next_page(qtbot, wizard)
-    next_page(qtbot, wizard)
-    assert wizard.currentId() == CHECK_PAGE
 
 
 def resident_names(db: Database) -> list[str]:
