@@ -7,7 +7,7 @@ each dialog with :func:`forms_for_self_test`, shows it, checks it and rejects it
 
 What each announces (table, id): residents (intake, details, phase, discharge, readmit),
 assessments, mentors (profile, credentials, training, inactive), peer_sessions and
-supervision_notes.
+supervision_notes; the import wizard announces residents or mentors with id 0 (many).
 """
 
 from __future__ import annotations
@@ -62,3 +62,7 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     if found.note_id is not None:
         yield "supervision note", SupervisionDialog(parent, ctx, found.note_id)
     yield "void", VoidDialog(parent, "a record")
+
+    from peerdesk.ui.dialogs.import_wizard import ImportWizard
+
+    yield "import a spreadsheet", ImportWizard(parent, ctx)
