@@ -68,6 +68,14 @@ class _Runner(QObject):
         self._work = work
         self._cancel = cancel
         self._last_step = -1
+        self._saw_cancel = False
+
+    def _cancelled(self) -> bool:
+        # Only a cancel the work has seen counts: work that finished before it looked again
+        # did finish (an import that committed must not be reported as cancelled).
+        if self._cancel.is_set():
+            self._saw_cancel = True
+        return self._saw_cancel
 
     def _progress(self, fraction: float) -> None:
         step = round(max(0.0, min(1.0, fraction)) * STEPS)
@@ -78,7 +86,7 @@ class _Runner(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            result = self._work(self._progress, self._cancel.is_set)
+            result = self._work(self._progress, self._cancelled)
         except WorkCancelled:
             self.stopped.emit()
         except PeerDeskError as exc:
@@ -92,7 +100,7 @@ class _Runner(QObject):
                 )
             )
         else:
-            if self._cancel.is_set():
+            if self._saw_cancel:
                 self.stopped.emit()
             else:
                 self.succeeded.emit(result)

@@ -90,6 +90,26 @@ def test_work_may_stop_by_raising_work_cancelled(qtbot: QtBot) -> None:
     assert task.outcome is not None and task.outcome.cancelled
 
 
+def test_a_cancel_the_work_never_saw_does_not_undo_finished_work(qtbot: QtBot) -> None:
+    finishing = threading.Event()
+    cancel_pressed = threading.Event()
+
+    def work(progress: Callable[[float], None], cancelled: Callable[[], bool]) -> str:
+        assert not cancelled()
+        finishing.set()
+        cancel_pressed.wait(10)  # the person presses Cancel after the last check
+        return "imported"
+
+    task = BackgroundTask(work, show_progress=False)
+    with qtbot.waitSignal(task.succeeded, timeout=10_000) as done:
+        task.start()
+        assert finishing.wait(10)
+        task.cancel()
+        cancel_pressed.set()
+    assert done.args == ["imported"]
+    assert task.outcome is not None and task.outcome.ok
+
+
 def test_a_peerdesk_error_becomes_its_sentence(qtbot: QtBot, window: QWidget) -> None:
     def work(progress: Callable[[float], None], cancelled: Callable[[], bool]) -> None:
         raise BackupError("The USB stick is full; free some space or use another stick.")
