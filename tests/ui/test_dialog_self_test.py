@@ -27,6 +27,7 @@ EVERY_FORM = [
     "new supervision note",
     "supervision note",
     "void",
+    "report",
 ]
 
 
@@ -66,6 +67,7 @@ def test_an_empty_house_offers_only_the_new_record_forms(
         "new session",
         "new supervision note",
         "void",
+        "report",
     ]
 
 

@@ -31,6 +31,7 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     from peerdesk.ui.dialogs.discharge import DischargeDialog, ReadmitDialog
     from peerdesk.ui.dialogs.mentor import DeactivateMentorDialog, MentorDialog
     from peerdesk.ui.dialogs.phase import ChangePhaseDialog
+    from peerdesk.ui.dialogs.reports import ReportDialog
     from peerdesk.ui.dialogs.resident import ResidentDialog
     from peerdesk.ui.dialogs.session import SessionDialog
     from peerdesk.ui.dialogs.supervision import SupervisionDialog
@@ -62,3 +63,4 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     if found.note_id is not None:
         yield "supervision note", SupervisionDialog(parent, ctx, found.note_id)
     yield "void", VoidDialog(parent, "a record")
+    yield "report", ReportDialog(parent, ctx)
