@@ -445,6 +445,23 @@ def test_printing_through_qprinter_gives_the_same_pages_and_is_audited(
     assert line.username == "local"
 
 
+def test_a_landscape_report_prints_on_landscape_paper(
+    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wide = rd.RosterOptions(rd.RosterGrouping.ROOM, contacts=True)
+    preview = open_preview(qtbot, ctx, render(ctx, "roster", wide))
+    out = tmp_path / "wide.pdf"
+    print_into(monkeypatch, out)
+    preview.print_button.click()
+    assert preview.print_task is not None
+    with qtbot.waitSignal(preview.print_task.finished, timeout=60_000):
+        pass
+    printed = PdfReader(out)
+    assert len(printed.pages) == preview.page_count()
+    box = printed.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (792, 612)
+
+
 def test_printing_a_page_range_prints_only_those_pages(
     qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -102,7 +102,7 @@ class OptionsPage(QWidget):
         self.section = FormSection("", dialog.errors, self)
         self.column = QVBoxLayout(self)
         self.column.setContentsMargins(0, 0, 0, 0)
-        self.column.addWidget(self.section)
+        self.column.addWidget(self.section, 1)
         self._slots: dict[str, tuple[QWidget, QLabel]] = {}
 
     # -- building -------------------------------------------------------------------------
@@ -376,6 +376,7 @@ class FaceSheetPage(OptionsPage):
         self.add_field(self.tr("&Find:"), self.find)
         self.people = QListWidget(self)
         self.people.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.people.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.add_field(self.tr("Res&idents:"), self.people, "resident")
         self.discharged = QCheckBox(self.tr("Show &discharged residents too"), self)
         self.discharged.setAccessibleName(self.tr("Show discharged residents too"))
@@ -598,8 +599,7 @@ class ReportDialog(FormDialog):
         right.addWidget(self.heading)
         right.addWidget(self.description)
         right.addWidget(self.notice)
-        right.addWidget(self.stack)
-        right.addStretch(1)
+        right.addWidget(self.stack, 1)
         row = QHBoxLayout(self.body)
         row.addLayout(left)
         row.addSpacing(12)
