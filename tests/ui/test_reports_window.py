@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings, QThread
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -25,9 +25,10 @@ from peerdesk.core import report_data as rd
 from peerdesk.core import vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
-from peerdesk.core.models import AuditEvent, PeerSession, SupervisionNote
+from peerdesk.core.models import AuditEvent, Mentor, PeerSession, SupervisionNote
 from peerdesk.core.permissions import Action
 from peerdesk.core.services import residents as resident_service
+from peerdesk.core.services import users
 from peerdesk.reports import catalog
 from peerdesk.ui import printing, printouts
 from peerdesk.ui.context import UiContext
@@ -42,6 +43,7 @@ from tests.window_support import Messages, copy_of, demo_house, open_window, pat
 TODAY = dt.date(2026, 6, 15)
 VIEWER = Actor(username="visitor", role=vocab.Role.VIEWER, user_id=None)
 NAMES_RESIDENTS = "Names residents — carries the confidentiality notice"
+PASSWORD = "a long enough passphrase"
 
 
 @pytest.fixture(scope="module")
@@ -269,19 +271,7 @@ def test_preview_draws_the_report_off_the_window_thread_into_a_temporary_pdf(
 def test_cancel_stops_the_drawing_leaves_no_file_and_keeps_the_dialog(
     qtbot: QtBot, parent: QWidget, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The real face sheets, held at their first step until the test has pressed Cancel.
-    reached, release = threading.Event(), threading.Event()
-    kind = catalog.REPORTS["facesheet"]
-
-    def held(out: Any, data: Any, progress: Callable[[float], None]) -> None:
-        def step(fraction: float) -> None:
-            reached.set()
-            release.wait(10)
-            progress(fraction)
-
-        kind.render(out, data, step)
-
-    monkeypatch.setitem(catalog.REPORTS, "facesheet", dataclasses.replace(kind, render=held))
+    reached, release = hold_face_sheets(monkeypatch)
     folders: list[Path] = []
     real_folder = printouts.new_render_folder
     monkeypatch.setattr(
@@ -721,3 +711,142 @@ def test_the_report_pdf_is_what_the_command_line_writes(ctx: UiContext, tmp_path
     theirs = [p.extract_text() for p in PdfReader(saved.path).pages]
     assert ours == theirs
     assert rendered.detail == saved.detail
+
+
+# --------------------------------------------------------------------------- more paths
+
+
+def test_ask_returns_the_drawn_report_after_preview_and_none_after_cancel(
+    qtbot: QtBot, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def preview(dialog: ReportDialog) -> int:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        press_preview(qtbot, dialog)
+        return dialog.result()
+
+    monkeypatch.setattr(ReportDialog, "exec", preview)
+    rendered = ReportDialog.ask(None, ctx, "mentors")
+    assert rendered is not None and rendered.name == "mentors" and rendered.path.exists()
+    rendered.discard()
+
+    def cancel(dialog: ReportDialog) -> int:
+        qtbot.addWidget(dialog)
+        dialog.reject()
+        return dialog.result()
+
+    monkeypatch.setattr(ReportDialog, "exec", cancel)
+    assert ReportDialog.ask(None, ctx, "mentors") is None
+
+
+def hold_face_sheets(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """The real face sheets, held at their first step until the test releases them."""
+    reached, release = threading.Event(), threading.Event()
+    kind = catalog.REPORTS["facesheet"]
+
+    def held(out: Any, data: Any, progress: Callable[[float], None]) -> None:
+        def step(fraction: float) -> None:
+            reached.set()
+            release.wait(10)
+            progress(fraction)
+
+        kind.render(out, data, step)
+
+    monkeypatch.setitem(catalog.REPORTS, "facesheet", dataclasses.replace(kind, render=held))
+    return reached, release
+
+
+def test_closing_the_dialog_while_it_draws_stops_the_drawing_and_keeps_nothing(
+    qtbot: QtBot, parent: QWidget, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reached, release = hold_face_sheets(monkeypatch)
+    dialog = open_dialog(qtbot, parent, ctx, "facesheet")
+    dialog.ok_button.click()
+    task = dialog.task
+    assert task is not None
+    qtbot.waitUntil(reached.is_set, timeout=10_000)
+    folder = dialog._folder
+    assert folder is not None and folder.exists()
+    release.set()
+    dialog.reject()  # Esc: waits for the drawing to stop
+    assert task.outcome is not None and task.outcome.cancelled
+    assert dialog.result() == QDialog.DialogCode.Rejected and dialog.rendered is None
+    assert not folder.exists()
+
+
+def test_a_peer_mentor_prints_only_the_supervision_log_about_themselves(
+    qtbot: QtBot, parent: QWidget, house: Database, admin: Actor
+) -> None:
+    with house.begin() as s:
+        users.create_user(s, admin, "director", "Pat Director", vocab.Role.ADMINISTRATOR, PASSWORD)
+        account = users.create_user(
+            s, admin, "tuan", "Tuan Jimenez", vocab.Role.PEER_MENTOR, PASSWORD
+        )
+        mentor = s.execute(select(Mentor).order_by(Mentor.id)).scalars().first()
+        assert mentor is not None
+        mentor.user_id = account.id
+        mentor_id = mentor.id
+        other = s.execute(select(Mentor).where(Mentor.id != mentor_id)).scalars().first()
+        assert other is not None
+        lone = users.create_user(s, admin, "sam", "Sam Lone", vocab.Role.PEER_MENTOR, PASSWORD)
+    peer = users.actor_for(account)
+    assert printouts.available_reports(house, peer) == [c.name for c in printouts.CHOICES]
+    ctx = make_context(house, peer)
+    dialog = open_dialog(qtbot, parent, ctx, "supervision")
+    page = dialog.pages["supervision"]
+    assert [page.mentor.itemData(i) for i in range(page.mentor.count())] == [mentor_id]
+    assert dialog.request().options.mentor_id == mentor_id
+    rendered = press_preview(qtbot, dialog)
+    assert rendered.name == "supervision"
+    rendered.discard()
+    # A peer mentor whose account is linked to no mentor record has no log to print.
+    assert "supervision" not in printouts.available_reports(house, users.actor_for(lone))
+    # Asking for another mentor's log is refused by the service in one sentence.
+    dialog = open_dialog(qtbot, parent, ctx, "supervision")
+    page = dialog.pages["supervision"]
+    page.mentor.addItem("Someone else", other.id)
+    page.mentor.setCurrentIndex(page.mentor.count() - 1)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=30_000)
+    assert dialog.banner.text() == "You may print only the supervision notes about yourself."
+
+
+def test_cancelling_printing_drops_the_job_and_writes_no_audit_line(
+    qtbot: QtBot, ctx: UiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two = tuple(in_residence(ctx.db)[:2])
+    preview = open_preview(qtbot, ctx, render(ctx, "facesheet", rd.FaceSheetOptions(two)))
+    reached, release = threading.Event(), threading.Event()
+    real = printing._page_image
+
+    def held(document: Any, index: int, dpi: float) -> Any:
+        reached.set()
+        release.wait(10)
+        return real(document, index, dpi)
+
+    monkeypatch.setattr(printing, "_page_image", held)
+    print_into(monkeypatch, tmp_path / "cancelled.pdf")
+    preview.print_button.click()
+    task = preview.print_task
+    assert task is not None
+    qtbot.waitUntil(reached.is_set, timeout=10_000)
+    with qtbot.waitSignal(task.cancelled, timeout=30_000):
+        task.cancel()
+        release.set()
+    assert preview.banner.text() == "Printing was cancelled; the pages not yet sent were dropped."
+    assert preview.print_button.isEnabled() and preview.print_task is None
+    assert audit_lines(ctx.db, "print") == []
+
+
+def test_a_prepared_file_that_cannot_be_read_is_said_in_the_preview(
+    qtbot: QtBot, ctx: UiContext
+) -> None:
+    rendered = render(ctx, "mentors", rd.MentorRosterOptions())
+    rendered.path.write_bytes(b"not a PDF at all")
+    preview = open_preview(qtbot, ctx, rendered)
+    assert preview.banner.text() == (
+        "The report could not be shown; close this window and prepare it again."
+    )
+    assert not preview.print_button.isEnabled() and not preview.save_button.isEnabled()
+    preview.close_button.click()
+    assert not rendered.path.parent.exists()

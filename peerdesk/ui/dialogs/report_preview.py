@@ -84,7 +84,6 @@ class ReportPreview(QDialog):
         self.navigator = self.view.pageNavigator()
 
         self.print_button = self._button(self.tr("&Print…"), self.print_report)
-        self.print_button.setDefault(True)
         self.save_button = self._button(self.tr("&Save as PDF…"), self.save_report)
         self.previous_button = self._button(self.tr("Pre&vious"), self.previous_page)
         self.next_button = self._button(self.tr("&Next"), self.next_page)

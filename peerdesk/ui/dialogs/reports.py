@@ -557,6 +557,7 @@ class ReportDialog(FormDialog):
         self.rendered: RenderedReport | None = None
         self.task: BackgroundTask | None = None
         self._folder: Any = None
+        self._closing = False
         self.available = printouts.available_reports(ctx.db, ctx.actor)
 
         self.report_list = QListWidget(self.body)
@@ -608,8 +609,6 @@ class ReportDialog(FormDialog):
         self.report_list.currentRowChanged.connect(self._on_report_list_current_row_changed)
         self.set_ok_text(self.tr("&Preview"))
         self.ok_button.setToolTip(self.tr("Prepare the report and show it before printing"))
-        if not self.available:
-            self.show_refusal(self.tr("Your account may not print reports. Ask an administrator."))
         wanted = report if report in self.available else None
         last = str(ctx.settings.value(f"{KEY}/last", ""))
         wanted = wanted or (last if last in self.available else None)
@@ -630,9 +629,10 @@ class ReportDialog(FormDialog):
     ) -> RenderedReport | None:
         """The drawn report after Preview (the caller shows and later discards it), or None."""
         dialog = cls(parent, ctx, report, preset)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.rendered
-        return None
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        rendered = dialog.rendered if accepted else None
+        dialog.deleteLater()  # its lists of people are not kept in the window
+        return rendered
 
     # -- the chosen report ---------------------------------------------------------------
 
@@ -737,6 +737,8 @@ class ReportDialog(FormDialog):
         task.start()
 
     def reject(self) -> None:
+        """Cancel (Esc): stop a report being drawn; nothing is kept."""
+        self._closing = True
         task = self.task
         if task is not None:
             task.cancel()
@@ -758,6 +760,9 @@ class ReportDialog(FormDialog):
 
     def _on_task_succeeded(self, result: object) -> None:
         self._finish_task()
+        if self._closing and isinstance(result, RenderedReport):
+            result.discard()  # it finished just as the person closed the dialog
+            return
         if isinstance(result, ValidationError):
             self._discard_folder()
             self.errors.show(
