@@ -402,9 +402,7 @@ class FaceSheetPage(OptionsPage):
         self.find.textChanged.connect(self._on_find_text_changed)
         self.discharged.toggled.connect(self._on_discharged_toggled)
         self.people.itemChanged.connect(self._on_people_item_changed)
-        self.everyone.toggled.connect(self._on_everyone_toggled)
         self._filter()
-        self._on_everyone_toggled(True)
 
     def ticked(self) -> tuple[int, ...]:
         return tuple(
@@ -463,9 +461,6 @@ class FaceSheetPage(OptionsPage):
     def _on_people_item_changed(self, item: QListWidgetItem) -> None:
         if item.checkState() == Qt.CheckState.Checked and not self.chosen.isChecked():
             self.chosen.setChecked(True)
-
-    def _on_everyone_toggled(self, _checked: bool) -> None:
-        self.dialog.update_notice()
 
 
 class OutcomesPage(OptionsPage):
@@ -612,7 +607,7 @@ class ReportDialog(FormDialog):
         wanted = report if report in self.available else None
         last = str(ctx.settings.value(f"{KEY}/last", ""))
         wanted = wanted or (last if last in self.available else None)
-        self.select_report(wanted or (self.available[0] if self.available else ""))
+        self.select_report(wanted or self.available[0])  # the outcome summary at least
         if preset and wanted == report and report in self.pages:
             page = self.pages[report]
             page.set_options(dataclasses.replace(page.options(), **preset))
