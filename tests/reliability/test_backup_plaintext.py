@@ -38,7 +38,7 @@ def test_usb_automatic_and_safety_backups_hold_no_plaintext(
     }
     words = {n for r in rows["residents"] for n in (r[1], r[2]) if len(n) >= 7}
     needles = [b"SQLite format 3", NOTE.encode(), *(n.encode() for n in names | words)]
-    assert b"Zebediah Quackenbush" in needles and len(needles) > 20
+    assert b"Zebediah Quackenbush" in needles and len(needles) > 15  # a whole house of names
     for file in (usb_file, automatic.path, safety):
         data = file.read_bytes()
         assert len(data) > 100_000

@@ -28,6 +28,7 @@ EVERY_FORM = [
     "supervision note",
     "void",
     "import a spreadsheet",
+    "report",
 ]
 
 
@@ -68,6 +69,7 @@ def test_an_empty_house_offers_only_the_new_record_forms(
         "new supervision note",
         "void",
         "import a spreadsheet",
+        "report",
     ]
 
 

@@ -31,6 +31,7 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     from peerdesk.ui.dialogs.discharge import DischargeDialog, ReadmitDialog
     from peerdesk.ui.dialogs.mentor import DeactivateMentorDialog, MentorDialog
     from peerdesk.ui.dialogs.phase import ChangePhaseDialog
+    from peerdesk.ui.dialogs.reports import ReportDialog
     from peerdesk.ui.dialogs.resident import ResidentDialog
     from peerdesk.ui.dialogs.session import SessionDialog
     from peerdesk.ui.dialogs.supervision import SupervisionDialog
@@ -66,3 +67,4 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     from peerdesk.ui.dialogs.import_wizard import ImportWizard
 
     yield "import a spreadsheet", ImportWizard(parent, ctx)
+    yield "report", ReportDialog(parent, ctx)
