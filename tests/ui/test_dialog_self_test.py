@@ -27,6 +27,10 @@ EVERY_FORM = [
     "new supervision note",
     "supervision note",
     "void",
+    "backup",
+    "verify backup",
+    "restore",
+    "recovery sheet",
 ]
 
 
@@ -66,6 +70,10 @@ def test_an_empty_house_offers_only_the_new_record_forms(
         "new session",
         "new supervision note",
         "void",
+        "backup",
+        "verify backup",
+        "restore",
+        "recovery sheet",
     ]
 
 
