@@ -124,8 +124,8 @@ def render_recovery_sheet(out: BinaryIO, sheet: RecoverySheet) -> None:
         "Install PeerDesk on the new PC and open it.",
         "Plug in the USB drive that holds the backups. They are files named "
         "<b>PeerDesk-(house)-(date and time).pdbk</b>; the newest has the latest date.",
-        "In PeerDesk, open the <b>House</b> menu and choose <b>Restore a backup…</b>. Pick "
-        "the newest backup file on the drive.",
+        "In PeerDesk, open the <b>House</b> menu and choose <b>Restore a backup…</b>, then "
+        "pick the newest backup file on the drive.",
         "When PeerDesk asks how to open the backup, choose <b>The recovery key from the "
         "printed sheet</b> and type the 32 letters and digits above. Capital or small letters "
         "both work and the dashes can be left out; the letter O counts as zero, and I or L as "

@@ -237,10 +237,11 @@ def test_home_warns_without_a_usb_backup_and_the_warning_opens_the_backup_dialog
 
     asked = patch_dialog(monkeypatch, "backup", "BackupDialog", back_up_now)
     home = window.home
-    (warning,) = home.backup.buttons
+    warning, action = home.backup.buttons
     assert warning.text() == (
         "⚠ This house has never been backed up to a USB drive; make a backup today."
     )
+    assert action.text() == "Back up to a USB drive now…"
     warning.click()
     assert len(asked) == 1
     assert home.backup.buttons == [], "a verified backup today: no warning"
@@ -252,8 +253,9 @@ def test_home_warns_without_a_usb_backup_and_the_warning_opens_the_backup_dialog
 
 
 def test_home_warns_when_the_last_usb_backup_is_older_than_the_house_setting(
-    window: MainWindow, db: Database
+    window: MainWindow, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked = patch_dialog(monkeypatch, "backup", "BackupDialog", lambda *a: None)
     with db.begin() as s:
         s.add(
             BackupRecord(
@@ -267,6 +269,8 @@ def test_home_warns_when_the_last_usb_backup_is_older_than_the_house_setting(
             )
         )
     window.ctx.announce("backup_log", 0)
-    (warning,) = window.home.backup.buttons
+    warning, action = window.home.backup.buttons
+    action.click()
+    assert len(asked) == 1
     assert warning.text().startswith("⚠ The last verified USB backup is 9 days old (")
     assert warning.text().endswith("make a backup today.")

@@ -95,9 +95,13 @@ def test_a_new_key_is_saved_opened_and_used_once_printed(
     assert info is not None and info.key_id == sheet.key_id
     assert dialog.adopted == info
     assert not pdf.exists(), "the PDF that holds the key is deleted once printed"
-    assert dialog.outcome.text().startswith(f"✔ Recovery key {sheet.key_id} is in use")
-    assert dialog.outcome.text().endswith("The PDF file was deleted from this PC.")
-    assert dialog.current.text().startswith(f"This house's recovery key has ID {sheet.key_id}")
+    assert dialog.outcome.text() == f"✔ Recovery key {sheet.key_id} is in use."
+    assert dialog.details.text().startswith("Every backup made from now on also opens with it.")
+    assert dialog.details.text().endswith("The PDF file was deleted from this PC.")
+    assert dialog.current.text().startswith(
+        f"This house's recovery key has ID {sheet.key_id}; it was made on "
+    )
+    assert " by local" not in dialog.current.text()
     assert ("preferences", 0) in heard.seen
 
 

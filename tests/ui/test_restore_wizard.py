@@ -17,6 +17,7 @@ from peerdesk import app
 from peerdesk.core import backup
 from peerdesk.core.db import Database
 from peerdesk.core.models import Resident
+from peerdesk.core.services.settings import name_house
 from peerdesk.paths import Paths
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.backup import DRIVE_FOLDER, FOLDER_SETTING
@@ -254,6 +255,34 @@ def test_the_backup_is_shown_beside_this_pc_and_must_be_agreed_to(
         assert "Added" in set(s.scalars(select(Resident.first_name))), (
             "nothing is restored by the wizard itself"
         )
+
+
+def test_a_backup_of_another_house_is_pointed_out(
+    qtbot: QtBot, ctx: UiContext, house: Database, made: backup.BackupResult
+) -> None:
+    with house.begin() as s:
+        name_house(s, ADMIN, "Hope Street House")
+    wizard = open_wizard(qtbot, ctx)
+    go_to_check(wizard, PASSPHRASE)
+    assert wizard.warnings.text() == (
+        "This backup is of another house (Riverbend Recovery House (demo)), not Hope Street "
+        "House: restoring it replaces Hope Street House's records."
+    )
+
+
+def test_on_a_new_pc_only_named_at_the_welcome_nothing_is_said_to_be_replaced(
+    qtbot: QtBot, db: Database, made: backup.BackupResult, drive: Path, tmp_path: Path
+) -> None:
+    with db.begin() as s:
+        name_house(s, ADMIN, "Typed at the welcome")
+    context = make_context(db, ADMIN)
+    context.paths = paths_for(db.path, tmp_path / "new-pc-profile")
+    context.settings.setValue(FOLDER_SETTING, str(drive))
+    wizard = open_wizard(qtbot, context)
+    go_to_check(wizard, PASSPHRASE)
+    assert wizard.step == RestoreWizard.CONFIRM
+    assert not wizard.warnings.isVisible(), wizard.warnings.text()
+    assert wizard.explain.text().startswith("There are no records on this PC yet")
 
 
 def test_a_restore_that_fails_leaves_the_records_and_the_window_as_they_were(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, QStorageInfo, Qt
+from PySide6.QtCore import QCoreApplication, QSize, QStorageInfo, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -197,16 +197,28 @@ def on_removable_drive(folder: Path, drives: Iterable[Drive]) -> bool:
 # --------------------------------------------------------------------------- shared parts
 
 
-def outcome_banner(parent: QWidget) -> MessageBanner:
+class OutcomeBanner(MessageBanner):
+    """The sentence a backup, a check or a restore ends with: a success is big and bold, so
+    it reads from across the office; a problem is a little larger than the text around it
+    (its sentence can be long: it names the file and what to do)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("backupOutcome")
+        self.setAccessibleName(_tr("Outcome"))
+        self._base = QFont(self.font())
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        font = QFont(self._base)
+        font.setPointSizeF(self._base.pointSizeF() * (1.3 if kind == "success" else 1.1))
+        font.setBold(kind == "success")
+        self.setFont(font)
+        super().show_message(text, kind)
+
+
+def outcome_banner(parent: QWidget) -> OutcomeBanner:
     """The big sentence a backup or a check ends with."""
-    banner = MessageBanner(parent)
-    banner.setObjectName("backupOutcome")
-    font = QFont(banner.font())
-    font.setPointSizeF(font.pointSizeF() * 1.3)
-    font.setBold(True)
-    banner.setFont(font)
-    banner.setAccessibleName(_tr("Outcome"))
-    return banner
+    return OutcomeBanner(parent)
 
 
 class WorkProgress(QWidget):
@@ -422,7 +434,7 @@ class BackupDialog(FormDialog):
         self.places = QListWidget(self.body)
         self.places.setAccessibleName(_tr("Where to save the backup"))
         self.places.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
-        self.places.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
+        self.places.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         self.places.setUniformItemSizes(True)
         places_label = buddy_label(_tr("&Where:"), self.places, self.body)
         self.refresh_button = QPushButton(_tr("&Look again"), self.body)
@@ -792,6 +804,16 @@ class BackupDialog(FormDialog):
             self.outcome.show_message(_tr("The backup was stopped; nothing was written."), "info")
             self.outcome.setAccessibleDescription(self.outcome.text())
         self.ctx.announce("backup_log", 0)  # the Home tab's backup line (a failure is logged)
+        self.show_outcome()
+
+    def show_outcome(self) -> None:
+        """Scroll the outcome into sight (at 150 % the form is taller than the screen), once
+        the new text has been laid out."""
+        QTimer.singleShot(0, self._scroll_to_outcome)
+
+    def _scroll_to_outcome(self) -> None:
+        self.scroll.ensureWidgetVisible(self.details, 0, 0)
+        self.scroll.ensureWidgetVisible(self.outcome, 0, 8)
 
     def _show_success(self, made: backup.BackupResult) -> None:
         self.result_made = made
@@ -835,6 +857,7 @@ class BackupDialog(FormDialog):
     def _show_failure(self, sentence: str) -> None:
         self.outcome.show_message(sentence, "error")
         self.outcome.setAccessibleDescription(sentence)
+        self.show_outcome()
 
     def reject(self) -> None:
         """Close; while a backup runs, Cancel (or Esc) stops it and waits for it to stop."""

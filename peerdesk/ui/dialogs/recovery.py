@@ -98,6 +98,9 @@ class RecoverySheetDialog(FormDialog):
             _tr("If you close this window before that, the new key is not used."), self.body
         )
         self.outcome = outcome_banner(self.body)
+        self.details = QLabel(self.body)
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
 
         column = QVBoxLayout(self.body)
         column.addWidget(intro)
@@ -110,6 +113,7 @@ class RecoverySheetDialog(FormDialog):
         column.addWidget(self.delete_pdf)
         column.addWidget(self.not_yet)
         column.addWidget(self.outcome)
+        column.addWidget(self.details)
         column.addStretch(1)
         for widget in (self.made, self.steps, self.delete_pdf, self.not_yet):
             widget.hide()
@@ -143,11 +147,19 @@ class RecoverySheetDialog(FormDialog):
                 )
             )
         else:
+            # "local" is the one person of a house without accounts: no name to give.
+            made = (
+                _tr("it was made on {when}").format(when=when_text(key.made_at))
+                if key.made_by == "local"
+                else _tr("it was made on {when} by {who}").format(
+                    when=when_text(key.made_at), who=key.made_by
+                )
+            )
             self.current.setText(
                 _tr(
-                    "This house's recovery key has ID {id}; it was made on {when} by {who}. "
-                    "Make a new one if its sheet is lost or someone saw it."
-                ).format(id=key.key_id, when=when_text(key.made_at), who=key.made_by)
+                    "This house's recovery key has ID {id}; {made}. Make a new one if its "
+                    "sheet is lost or someone saw it."
+                ).format(id=key.key_id, made=made)
             )
 
     def choose_pdf_path(self, house_name: str) -> Path | None:
@@ -219,9 +231,9 @@ class RecoverySheetDialog(FormDialog):
         self.ctx.announce("preferences", 0)
         lines = [
             _tr(
-                "Recovery key {id} is in use: every backup made from now on also opens with it. "
-                "Make a new USB backup now, so the drive holds one that does."
-            ).format(id=info.key_id)
+                "Every backup made from now on also opens with it. Make a new USB backup now, "
+                "so the drive holds one that does."
+            )
         ]
         if self.pdf is not None and self.delete_pdf.isChecked():
             try:
@@ -234,7 +246,10 @@ class RecoverySheetDialog(FormDialog):
                 )
             else:
                 lines.append(_tr("The PDF file was deleted from this PC."))
-        self.outcome.show_message("✔ " + " ".join(lines), "success")
+        self.outcome.show_message(
+            "✔ " + _tr("Recovery key {id} is in use.").format(id=info.key_id), "success"
+        )
+        self.details.setText(" ".join(lines))
         for widget in (self.steps, self.delete_pdf, self.not_yet, self.made):
             widget.hide()
         self.make_button.setEnabled(False)

@@ -138,8 +138,10 @@ class RestoreWizard(FormDialog):
         self.found.setRootIsDecorated(False)
         self.found.setAllColumnsShowFocus(True)
         self.found.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.found.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.found.header().setStretchLastSection(False)
+        header = self.found.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the house's name
+        header.setStretchLastSection(False)
         self.found.setAccessibleName(_tr("Backups found"))
         found_label = buddy_label(_tr("&Backups found:"), self.found, page)
         self.none_found = hint_label("", page)
@@ -306,12 +308,21 @@ class RestoreWizard(FormDialog):
         explain.setWordWrap(True)
         self.progress = WorkProgress(page)
         self.check_outcome = outcome_banner(page)
+        self.check_hint = hint_label(
+            _tr(
+                "Press Back to type the passphrase again, to use the recovery key instead, or "
+                "to choose another backup."
+            ),
+            page,
+        )
+        self.check_hint.hide()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(explain)
         layout.addSpacing(6)
         layout.addWidget(self.progress)
         layout.addWidget(self.check_outcome)
+        layout.addWidget(self.check_hint)
         layout.addStretch(1)
         return page
 
@@ -328,6 +339,7 @@ class RestoreWizard(FormDialog):
 
         self.preview = None
         self.check_outcome.clear_message()
+        self.check_hint.hide()
         self.progress.start(_tr("Checking every part of the backup…"))
         run = Job(work, self)
         run.task.progressed.connect(lambda f: self.progress.set_fraction(f))
@@ -358,6 +370,7 @@ class RestoreWizard(FormDialog):
         if outcome is not None and outcome.error:
             self.check_outcome.show_message(outcome.error, "error")
             self.check_outcome.setAccessibleDescription(outcome.error)
+            self.check_hint.show()
         else:
             self.check_outcome.show_message(_tr("The check was stopped."), "info")
         self._update_buttons()
@@ -438,17 +451,27 @@ class RestoreWizard(FormDialog):
         ]
         self._cell(_tr("Made"), 1, 0, bold=True)
         self._cell(when, 1, 1)
-        self._cell(_tr("today") if now is not None else "—", 1, 2)
+        self._cell(_tr("now") if now is not None else "—", 1, 2)
         for number, (name, show) in enumerate(rows, start=2):
             self._cell(name, number, 0, bold=True)
             self._cell(show(made), number, 1)
             self._cell(show(now) if now is not None else "—", number, 2)
-        self.table.setColumnStretch(3, 1)
+        self.table.setColumnStretch(1, 1)
+        self.table.setColumnStretch(2, 1)
 
+        # A new PC: the house was only named at the welcome, nothing recorded yet.
+        empty_here = now is not None and not (
+            now.residents or now.mentors or now.peer_sessions or now.supervision_notes
+        )
         warnings = []
         if now is None and preview.current_problem:
             warnings.append(preview.current_problem)
-        if now is not None and now.house_name and made.house_name != now.house_name:
+        if (
+            now is not None
+            and not empty_here
+            and now.house_name
+            and made.house_name != now.house_name
+        ):
             warnings.append(
                 _tr(
                     "This backup is of another house ({backup}), not {here}: restoring it "
@@ -471,11 +494,11 @@ class RestoreWizard(FormDialog):
             self.warnings.show_message("\n".join(warnings), "error")
         else:
             self.warnings.clear_message()
-        if now is None and not preview.current_problem:
+        if (now is None and not preview.current_problem) or empty_here:
             self.explain.setText(
                 _tr(
-                    "There are no records on this PC yet, so nothing is replaced. After the "
-                    "restore PeerDesk opens again on the restored records."
+                    "There are no records on this PC yet, so nothing of the house's is "
+                    "replaced. After the restore PeerDesk opens again on the restored records."
                 )
             )
         else:

@@ -363,7 +363,10 @@ class HomeTab(QWidget):
             self.tr("No credential expires soon."),
         )
         self.items.set_lines([self._item_line(i) for i in items], self.tr("No open action items."))
-        self.backup.set_lines([self._backup_line(last_backup, backup_warning)], "", count=0)
+        backup_lines = [self._backup_line(last_backup, backup_warning)]
+        if backup_warning is not None:
+            backup_lines.append(Line(self.tr("Back up to a USB drive now…"), "backup", 0))
+        self.backup.set_lines(backup_lines, "", count=0)
         self._status = self.tr("{n} in residence").format(n=total)
 
     def _due_line(self, d: attention.AssessmentDue, today: dt.date) -> Line:
