@@ -4,12 +4,13 @@ restored records. Real backups (a cheap KDF), a real demo house, the real run_gu
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -315,6 +316,55 @@ def test_a_restore_that_fails_leaves_the_records_and_the_window_as_they_were(
 
 
 PASSPHRASE_UNLOCK = backup.Passphrase(PASSPHRASE)
+
+
+def test_cancel_during_the_restore_keeps_the_records_as_they_were(
+    qtbot: QtBot,
+    ctx: UiContext,
+    house: Database,
+    made: backup.BackupResult,
+    shown: Messages,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wizard = open_wizard(qtbot, ctx)
+    go_to_check(wizard, PASSPHRASE)
+    assert wizard.preview is not None
+    add_resident_after_the_backup(house)
+    before = table_rows(house.path)
+    reached, go_on = threading.Event(), threading.Event()
+    real_summary = backup._current_summary
+
+    def held(target: Path) -> tuple[backup.HouseSummary | None, str]:
+        if threading.current_thread() is not threading.main_thread():
+            reached.set()
+            go_on.wait(10)  # the restore waits here until Cancel has been pressed
+        return real_summary(target)
+
+    monkeypatch.setattr(backup, "_current_summary", held)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    run = RestoreRun(parent, ctx, RestoreRequest(made.path, PASSPHRASE_UNLOCK, wizard.preview))
+    ended: list[object] = []
+    run.ended.connect(ended.append)
+    run.start()
+    assert reached.wait(10)
+    dialog = run.job.task.dialog
+    assert dialog is not None and dialog.labelText().startswith("Restoring the backup made on")
+    cancel = dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    cancel.click()
+    go_on.set()
+    run.wait()
+    assert ended == [None]
+    assert shown.shown == [
+        (
+            "info",
+            "Restore a backup",
+            "The restore was stopped; the records on this PC are as they were.",
+        )
+    ]
+    assert table_rows(house.path) == before
+    assert not list(ctx.paths.local_backup_dir.glob("*before-restore*"))
 
 
 # --------------------------------------------------------------------------- the window again

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -267,7 +267,7 @@ class RestoreWizard(FormDialog):
                 self.found.setCurrentItem(item)
                 return
         # Not listed: not a whole backup. Say why.
-        self.found.setCurrentItem(None)  # type: ignore[arg-type]
+        self.found.setCurrentIndex(QModelIndex())
         self.set_backup(None)
         try:
             backup.read_backup_info(path)
