@@ -58,7 +58,7 @@ os.environ["PEERDESK_HOME"] = str(WORK / "home")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint  # noqa: E402
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from peerdesk.app import build_context, build_window, make_application, open_settings  # noqa: E402
 from peerdesk.core import backup  # noqa: E402
@@ -76,7 +76,7 @@ from peerdesk.ui.dialogs.backup import (  # noqa: E402
     Volume,
 )
 from peerdesk.ui.dialogs.recovery import RecoverySheetDialog  # noqa: E402
-from peerdesk.ui.dialogs.restore import RestoreWizard  # noqa: E402
+from peerdesk.ui.dialogs.restore import RestoreRun, RestoreWizard  # noqa: E402
 from peerdesk.ui.workers import STEPS  # noqa: E402
 
 CHEAP_KDF = backup.KdfSettings(memory_kib=64, iterations=1, lanes=1)
@@ -217,20 +217,18 @@ def shoot_restore(ctx: UiContext, shots: Shooter) -> None:
     shots.save(wizard, "restore-4-confirm")
     wizard.agree.setChecked(True)
     shots.save(wizard, "restore-4-confirm-agreed")
-    dispose(wizard)
-
-    # The restore's own progress window, over the window (as RestoreRun shows it).
-    progress = QProgressDialog()
-    progress.setWindowTitle("Restoring a backup")
-    progress.setLabelText(
-        "Restoring the backup made on 15 Jun 2026 09:30… Keep the USB drive plugged in."
-    )
-    progress.setRange(0, STEPS)
+    wizard.accept()
+    request = wizard.request
+    assert request is not None
+    # The restore's own progress window, part-way (not started: this house stays as it is).
+    run = RestoreRun(wizard, ctx, request)
+    progress = run.job.task.dialog
+    assert progress is not None
     progress.setValue(int(STEPS * 0.7))
-    progress.setCancelButtonText("Cancel")
     progress.show()
     shots.save(progress, "restore-5-restoring")
-    dispose(progress)
+    progress.hide()
+    dispose(wizard)
 
 
 def shoot_recovery(ctx: UiContext, out: Path, shots: Shooter) -> None:
