@@ -1,5 +1,5 @@
-"""Helpers for the tests of the window's backup dialogs: a cheap KDF, a pretend USB drive,
-a small demo house, and a wait for whatever a dialog started on its worker thread."""
+"""Helpers for the tests of the window's backup dialogs: a cheap KDF, the volumes Qt would
+report for a USB stick and the PC's disk, a copy of a demo house, and a real USB backup."""
 
 from __future__ import annotations
 
