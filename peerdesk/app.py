@@ -231,25 +231,16 @@ def run_gui(
             )
             return 1
         try:
-            is_new = not paths.db.exists() or paths.db.stat().st_size == 0
-            try:
-                db = Database.open(paths.db)
-            except DatabaseError as exc:
-                report(str(exc))
-                return 1
-            try:
-                code = _run_window(
+            code = _run_until_done(
+                lambda first: _open_and_run_window(
                     app,
-                    db,
                     paths,
-                    demo=demo,
+                    demo=demo and first,
                     self_test=self_test,
                     out=out,
-                    is_new=is_new,
                     report=report,
                 )
-            finally:
-                db.close()
+            )
             if self_test and problems and code == 0:
                 print(f"FAIL errors during the self-test: {' '.join(problems)}", file=out)
                 return 1
@@ -258,6 +249,54 @@ def run_gui(
             lock.unlock()
             if demo_dir is not None:
                 shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+# What _run_window answers when the window closed asking to be built again (see
+# UiContext.request_rebuild): a restore replaced the database file under it.
+REBUILD = -1
+
+
+def _run_until_done(run: Callable[[bool], int]) -> int:
+    """Run the window (``run(first)``) again each time it closes asking to be rebuilt.
+
+    Each round opens the database afresh and builds a new window (a sign-in or a welcome
+    step included), so nothing from before the file was replaced is still holding it.
+    """
+    first = True
+    while (code := run(first)) == REBUILD:
+        log.info("The window asked to be built again on its database")
+        first = False
+    return code
+
+
+def _open_and_run_window(
+    app: QApplication,
+    paths: Paths,
+    *,
+    demo: bool,
+    self_test: bool,
+    out: TextIO,
+    report: Callable[[str], None],
+) -> int:
+    is_new = not paths.db.exists() or paths.db.stat().st_size == 0
+    try:
+        db = Database.open(paths.db)
+    except DatabaseError as exc:
+        report(str(exc))
+        return 1
+    try:
+        return _run_window(
+            app,
+            db,
+            paths,
+            demo=demo,
+            self_test=self_test,
+            out=out,
+            is_new=is_new,
+            report=report,
+        )
+    finally:
+        db.close()
 
 
 def _run_window(
@@ -314,9 +353,10 @@ def _run_window(
             _dispose(window)
     window.show()
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         _dispose(window)
+    return REBUILD if ctx.rebuild_requested else code
 
 
 def _dispose(window: QWidget) -> None:

@@ -2006,6 +2006,22 @@ def _current_summary(target: Path) -> tuple[HouseSummary | None, str]:
     )
 
 
+def preview_restore(
+    path: Path | str,
+    unlock: Unlock,
+    paths: Paths,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> RestorePreview:
+    """Verify a backup through and through and say what restoring it would replace, changing
+    nothing: what a restore shows before it asks (the window shows it, then restores)."""
+    work = paths.db.parent if paths.db.parent.is_dir() else None
+    verified = verify_backup(path, unlock, work_dir=work, progress=progress, cancelled=cancelled)
+    current, problem = _current_summary(paths.db)
+    return RestorePreview(verified, current, problem)
+
+
 def _raw_copy_aside(target: Path, folder: Path) -> Path:
     """Keep an unreadable database exactly as it is (it cannot go into a backup file)."""
     stamp = clock.to_local(clock.now_utc()).strftime("%Y%m%d-%H%M%S")
@@ -2209,7 +2225,9 @@ def restore_backup(
         _prepare_restored(image, actor, info, safety)
         tracker.check()
         _swap_in(image, target)
-    tracker(1.0)
+    # The swap is done: from here a Cancel pressed meanwhile must not claim nothing changed.
+    if progress is not None:
+        progress(1.0)
     try:
         Database.open(target).close()  # reopen: sets WAL again, proves it opens
     except PeerDeskError as exc:
@@ -2486,6 +2504,7 @@ __all__ = [
     "list_backups",
     "local_key_path",
     "new_recovery_sheet",
+    "preview_restore",
     "read_backup_info",
     "recovery_key_info",
     "restore_backup",

@@ -124,10 +124,12 @@ def render_recovery_sheet(out: BinaryIO, sheet: RecoverySheet) -> None:
         "Install PeerDesk on the new PC and open it.",
         "Plug in the USB drive that holds the backups. They are files named "
         "<b>PeerDesk-(house)-(date and time).pdbk</b>; the newest has the latest date.",
-        "In PeerDesk, choose <b>Restore a backup</b> and pick the newest backup file.",
-        "When PeerDesk asks for the passphrase, choose to use the <b>recovery key</b> instead "
-        "and type the 32 letters and digits above. Capital or small letters both work and the "
-        "dashes can be left out; the letter O counts as zero, and I or L as one.",
+        "In PeerDesk, open the <b>House</b> menu and choose <b>Restore a backup…</b>, then "
+        "pick the newest backup file on the drive.",
+        "When PeerDesk asks how to open the backup, choose <b>The recovery key from the "
+        "printed sheet</b> and type the 32 letters and digits above. Capital or small letters "
+        "both work and the dashes can be left out; the letter O counts as zero, and I or L as "
+        "one.",
         "PeerDesk checks the whole backup and shows what it holds (residents, sessions, the "
         "date it was made). If that looks right, confirm. The house's records come back, and "
         "a copy of whatever was on the PC before is kept.",
@@ -172,9 +174,10 @@ def render_recovery_sheet(out: BinaryIO, sheet: RecoverySheet) -> None:
             ),
             Paragraph("If this sheet is lost, or someone saw it", _H2),
             Paragraph(
-                "Make a new recovery key in PeerDesk, print its sheet, and make a new USB backup. "
-                "Backups made before still open with this old key, so once the new backup is "
-                "verified, delete the older ones from the drive.",
+                "Make a new recovery key in PeerDesk (<b>House</b> menu, <b>Recovery "
+                "sheet…</b>), print its sheet, and make a new USB backup (<b>House</b> menu, "
+                "<b>Back up to USB drive…</b>). Backups made before still open with this old "
+                "key, so once the new backup is verified, delete the older ones from the drive.",
                 _BODY,
             ),
             Spacer(1, 4 * mm),

@@ -33,6 +33,8 @@ class UiContext:
     settings: QSettings
     events: RecordEvents
     is_demo: bool = False
+    # Set by request_rebuild; the composition root reads it once the window has closed.
+    rebuild_requested: bool = False
 
     def announce(self, table: str, record_id: int = 0) -> None:
         """Tell the window a record of ``table`` was written."""
@@ -41,3 +43,8 @@ class UiContext:
     def set_actor(self, actor: Actor) -> None:
         self.actor = actor
         self.events.actor_changed.emit()
+
+    def request_rebuild(self) -> None:
+        """Ask for the window, once it closes, to be built again on a freshly opened
+        database (a restore replaced the file under it); the caller then closes the window."""
+        self.rebuild_requested = True

@@ -41,6 +41,7 @@ MENUS = {
 FEATURES: tuple[str, ...] = (
     "peerdesk.ui.features.imports",
     "peerdesk.ui.features.reports",
+    "peerdesk.ui.features.backup",
 )
 
 

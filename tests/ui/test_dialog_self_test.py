@@ -29,6 +29,10 @@ EVERY_FORM = [
     "void",
     "import a spreadsheet",
     "report",
+    "backup",
+    "verify backup",
+    "restore",
+    "recovery sheet",
 ]
 
 
@@ -70,6 +74,10 @@ def test_an_empty_house_offers_only_the_new_record_forms(
         "void",
         "import a spreadsheet",
         "report",
+        "backup",
+        "verify backup",
+        "restore",
+        "recovery sheet",
     ]
 
 

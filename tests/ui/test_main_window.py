@@ -475,7 +475,11 @@ def test_home_counts_follow_the_records(window: MainWindow, house: Database, adm
         added = f.resident(s, admin, "Bo", "Lane", intake=dt.date(2026, 6, 10))
     window.ctx.announce("residents", added.id)
     assert home.census.title.text() == f"In residence today ({before + 1})"
-    assert home.backup.findChildren(type(home.heading))[-1].text() == "No verified USB backup yet."
+    # No USB backup yet: a warning, and a line that opens the Backup dialog.
+    assert [b.accessibleName() for b in home.backup.buttons] == [
+        "This house has never been backed up to a USB drive; make a backup today.",
+        "Back up to a USB drive now…",
+    ]
 
 
 def test_keyboard_reaches_home_lines(qtbot: QtBot, window: MainWindow) -> None:

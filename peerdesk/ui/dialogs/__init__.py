@@ -28,11 +28,14 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     each before the next opens.
     """
     from peerdesk.ui.dialogs.assessment import AssessmentDialog
+    from peerdesk.ui.dialogs.backup import BackupDialog, VerifyBackupDialog
     from peerdesk.ui.dialogs.discharge import DischargeDialog, ReadmitDialog
     from peerdesk.ui.dialogs.mentor import DeactivateMentorDialog, MentorDialog
     from peerdesk.ui.dialogs.phase import ChangePhaseDialog
+    from peerdesk.ui.dialogs.recovery import RecoverySheetDialog
     from peerdesk.ui.dialogs.reports import ReportDialog
     from peerdesk.ui.dialogs.resident import ResidentDialog
+    from peerdesk.ui.dialogs.restore import RestoreWizard
     from peerdesk.ui.dialogs.session import SessionDialog
     from peerdesk.ui.dialogs.supervision import SupervisionDialog
     from peerdesk.ui.dialogs.void import VoidDialog
@@ -68,3 +71,7 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
 
     yield "import a spreadsheet", ImportWizard(parent, ctx)
     yield "report", ReportDialog(parent, ctx)
+    yield "backup", BackupDialog(parent, ctx)
+    yield "verify backup", VerifyBackupDialog(parent, ctx)
+    yield "restore", RestoreWizard(parent, ctx)
+    yield "recovery sheet", RecoverySheetDialog(parent, ctx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QShowEvent
@@ -22,11 +23,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from peerdesk.core import attention, clock
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services._common import fmt_date
 from peerdesk.ui.context import UiContext
+
+if TYPE_CHECKING:
+    from peerdesk.core.backup import BackupWarning
 
 # How many lines a card shows before "Show all".
 LINES_SHOWN = 6
@@ -216,7 +221,7 @@ class HomeCard(QFrame):
 class HomeTab(QWidget):
     """Today at a glance."""
 
-    # ("resident" | "mentor" | "note" | "phase", id)
+    # ("resident" | "mentor" | "note" | "phase" | "backup", id)
     record_requested = Signal(str, int)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -324,6 +329,7 @@ class HomeTab(QWidget):
             expiring = attention.credentials_expiring(s, today)
             items = attention.open_action_items(s, today)
             last_backup = attention.last_verified_backup(s)
+            backup_warning = _usb_backup_warning(s)
         self.heading.setText(house.house_name or self.tr("PeerDesk"))
         self.today.setText(f"{today:%A} {fmt_date(today)}")
 
@@ -357,9 +363,10 @@ class HomeTab(QWidget):
             self.tr("No credential expires soon."),
         )
         self.items.set_lines([self._item_line(i) for i in items], self.tr("No open action items."))
-        self.backup.set_lines(
-            [self._backup_line(last_backup, house.backup_warning_days)], "", count=0
-        )
+        backup_lines = [self._backup_line(last_backup, backup_warning)]
+        if backup_warning is not None:
+            backup_lines.append(Line(self.tr("Back up to a USB drive now…"), "backup", 0))
+        self.backup.set_lines(backup_lines, "", count=0)
         self._status = self.tr("{n} in residence").format(n=total)
 
     def _due_line(self, d: attention.AssessmentDue, today: dt.date) -> Line:
@@ -396,7 +403,12 @@ class HomeTab(QWidget):
             )
         return Line(text, "note", i.note_id, warning=i.overdue)
 
-    def _backup_line(self, last: attention.LastBackup | None, warning_days: int) -> Line:
+    def _backup_line(
+        self, last: attention.LastBackup | None, warning: BackupWarning | None
+    ) -> Line:
+        # A missing or old USB backup is a warning that opens the Backup dialog ("backup").
+        if warning is not None:
+            return Line(warning.message, "backup", 0, warning=True)
         if last is None:
             return Line(self.tr("No verified USB backup yet."))
         age = (clock.now_utc() - last.at).days
@@ -409,6 +421,11 @@ class HomeTab(QWidget):
             text = self.tr("Last verified USB backup {n} days ago ({date}).").format(
                 n=age, date=when
             )
-        if age > warning_days:
-            text += " " + self.tr("Make a new one soon.")
         return Line(text)
+
+
+def _usb_backup_warning(s: Session) -> BackupWarning | None:
+    """The backup core's warning (imported here, not at start-up: it brings the cryptography)."""
+    from peerdesk.core.backup import usb_backup_warning
+
+    return usb_backup_warning(s)
