@@ -62,3 +62,9 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     if found.note_id is not None:
         yield "supervision note", SupervisionDialog(parent, ctx, found.note_id)
     yield "void", VoidDialog(parent, "a record")
+
+    from peerdesk.ui.dialogs.about import AboutDialog
+    from peerdesk.ui.dialogs.guide import GuideWindow
+
+    yield "user guide", GuideWindow(parent, ctx)
+    yield "about", AboutDialog(parent, ctx)
