@@ -280,7 +280,11 @@ class GuideWindow(QDialog):
         top = QTreeWidgetItem([self.tr("Welcome")])
         top.setData(0, _PAGE_ROLE, "index.html")
         self.contents.addTopLevelItem(top)
-        for chapter in guide.contents():
+        try:
+            chapters = guide.contents()
+        except guide.GuideMissing:
+            return  # the page itself says what is wrong
+        for chapter in chapters:
             item = QTreeWidgetItem([chapter.title])
             item.setData(0, _PAGE_ROLE, chapter.name)
             for section in chapter.sections:
