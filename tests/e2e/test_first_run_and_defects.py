@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
