@@ -9,10 +9,9 @@ instead. Reportlab and Alembic are not imported here: start-up must not pay for 
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo
+from PySide6.QtCore import QLibraryInfo, QTemporaryDir
 from PySide6.QtGui import QGuiApplication, QIcon, QImageReader, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
@@ -65,15 +64,17 @@ def check_installation() -> str:
     whole = (MIGRATIONS_DIR / "env.py").is_file() and bool(versions)
     assert whole, f"the database migrations are missing from {MIGRATIONS_DIR}"
 
-    with tempfile.TemporaryDirectory(prefix="peerdesk-self-test-") as work:
-        pdf = Path(work) / "check.pdf"
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(pdf))
-        document = QTextDocument()
-        document.setHtml("<h1>PeerDesk</h1><p>Printing works.</p>")
-        document.print_(printer)
-        assert pdf.read_bytes().startswith(b"%PDF-"), "printing to PDF wrote no PDF"
+    work = QTemporaryDir()
+    assert work.isValid(), "no temporary folder to print a test page into"
+    pdf = Path(work.path()) / "check.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(pdf))
+    document = QTextDocument()
+    document.setHtml("<h1>PeerDesk</h1><p>Printing works.</p>")
+    document.print_(printer)
+    assert pdf.read_bytes().startswith(b"%PDF-"), "printing to PDF wrote no PDF"
+    work.remove()
     platform = QGuiApplication.platformName()
     return (
         f"Qt plugins (running on {platform}), icons, the user guide ({len(guide.PAGES)} pages), "
