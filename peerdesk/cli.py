@@ -725,6 +725,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from peerdesk.logs import route_missing_streams
+
+    route_missing_streams()  # a windowed build has no console: what is printed goes to the log
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = resolve_paths(data_dir=args.data_dir, db=args.db)

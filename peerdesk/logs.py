@@ -12,8 +12,10 @@ PeerDesk was doing and the technical details of a failure.
 from __future__ import annotations
 
 import faulthandler
+import io
 import logging
 import logging.handlers
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -83,3 +85,63 @@ def install_exception_hook(show: Callable[[str, str], None]) -> None:
             logger.exception("Could not show the error to the user")
 
     sys.excepthook = hook
+
+
+class ConsoleToLog(io.TextIOBase):
+    """Stands in for a console that is not there: each line written goes to the log.
+
+    A windowed build on Windows starts with ``sys.stdout`` and ``sys.stderr`` set to None, so
+    a sentence meant for the person (or the self-test's report) would vanish, and code that
+    calls ``sys.stderr.write`` would fail. Lines written before the log is open wait until it
+    is (the first few hundred of them).
+    """
+
+    EARLY_LIMIT = 500
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+        self._partial = ""
+        self._early: list[str] = []
+        self._busy = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._partial += text
+        *lines, self._partial = self._partial.split("\n")
+        self._emit(lines)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._partial:
+            line, self._partial = self._partial, ""
+            self._emit([line])
+
+    def _emit(self, lines: list[str]) -> None:
+        lines = [line for line in lines if line.strip()]
+        if self._busy or not lines:
+            return  # logging itself wrote here: never loop
+        if not logging.getLogger(LOGGER_NAME).handlers:
+            self._early.extend(lines[: self.EARLY_LIMIT - len(self._early)])
+            return
+        self._busy = True
+        try:
+            console = logging.getLogger(f"{LOGGER_NAME}.console")
+            for line in [*self._early, *lines]:
+                console.log(self.level, "%s", line)
+            self._early.clear()
+        finally:
+            self._busy = False
+
+
+def route_missing_streams() -> None:
+    """Give a windowed build the standard streams it lacks: output and errors to the log, and
+    an empty input (so "is this a terminal?" is simply no)."""
+    if sys.stdout is None:
+        sys.stdout = ConsoleToLog(logging.INFO)
+    if sys.stderr is None:
+        sys.stderr = ConsoleToLog(logging.WARNING)
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (open for the whole run)

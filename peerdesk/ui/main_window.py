@@ -13,9 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
 
-from peerdesk import __version__
 from peerdesk.core.services import settings as settings_service
-from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.tabs.base import RecordTab, plain
 from peerdesk.ui.tabs.home import HomeTab
@@ -42,6 +40,7 @@ FEATURES: tuple[str, ...] = (
     "peerdesk.ui.features.imports",
     "peerdesk.ui.features.reports",
     "peerdesk.ui.features.backup",
+    "peerdesk.ui.features.help",
 )
 
 
@@ -215,10 +214,6 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(self.voided_action)
 
-        help_menu = self.menu("help")
-        self.about_action = self._action(self.tr("&About PeerDesk"), self.show_about)
-        help_menu.addAction(self.about_action)
-
     # ----------------------------------------------------------------- what the menus do
 
     def current_tab(self) -> QWidget:
@@ -245,16 +240,6 @@ class MainWindow(QMainWindow):
         self.home.refresh()
         for tab in self.record_tabs:
             tab.refresh()
-
-    def show_about(self) -> None:
-        messages.info(
-            self,
-            self.tr("About PeerDesk"),
-            self.tr(
-                "PeerDesk {version}\n\nThe record book of a peer-driven recovery residence.\n\n"
-                "This house's records are kept in:\n{path}"
-            ).format(version=__version__, path=self.ctx.db.path),
-        )
 
     def show_voided(self) -> bool:
         return self.voided_action.isChecked()

@@ -164,6 +164,10 @@ def run_self_test(window: MainWindow, out: TextIO) -> int:
         return "every visible control is named"
 
     checks.run("accessible names", names)
+
+    from peerdesk.ui.installation import check_installation
+
+    checks.run("installation", check_installation)
     window.tabs.setCurrentWidget(window.home)
     _check_forms(window, checks)
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from peerdesk import __version__
 from peerdesk.core import listing, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
@@ -401,13 +400,6 @@ def test_a_refused_void_shows_one_sentence(
         )
     ]
     assert target in shown_ids(tab)
-
-
-def test_about_names_the_version_and_the_database(window: MainWindow, shown: Messages) -> None:
-    window.about_action.trigger()
-    ((kind, title, text),) = shown.shown
-    assert (kind, title) == ("info", "About PeerDesk")
-    assert __version__ in text and str(window.ctx.db.path) in text
 
 
 def test_records_changed_elsewhere_refresh_the_tab(

@@ -75,3 +75,8 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     yield "verify backup", VerifyBackupDialog(parent, ctx)
     yield "restore", RestoreWizard(parent, ctx)
     yield "recovery sheet", RecoverySheetDialog(parent, ctx)
+    from peerdesk.ui.dialogs.about import AboutDialog
+    from peerdesk.ui.dialogs.guide import GuideWindow
+
+    yield "user guide", GuideWindow(parent, ctx)
+    yield "about", AboutDialog(parent, ctx)

@@ -28,6 +28,7 @@ class WelcomeDialog(FormDialog):
                 "<p>Nothing is ever deleted: people are discharged or made inactive, and a "
                 "record entered by mistake is voided with a reason, so the history stays "
                 "complete for your auditors.</p>"
+                "<p>Once PeerDesk is open, press <b>F1</b> at any time for the user guide.</p>"
             ),
             self.body,
         )
