@@ -74,7 +74,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from peerdesk import __version__
-from peerdesk.core import audit, clock, vocab
+from peerdesk.core import audit, clock, dto, vocab
 from peerdesk.core import db as db_module
 from peerdesk.core.attention import last_verified_backup
 from peerdesk.core.audit import Actor
@@ -441,10 +441,13 @@ class HouseSummary:
         """``Riverbend: 40 residents (12 in the house), 3 peer mentors, …``"""
         name = self.house_name or "A house with no name yet"
         return (
-            f"{name}: {self.residents:,} residents ({self.active_residents:,} in the house), "
-            f"{self.mentors:,} peer mentors, {self.peer_sessions:,} sessions "
-            f"({self.attendance:,} attendances), {self.assessments:,} assessments, "
-            f"{self.supervision_notes:,} supervision notes"
+            f"{name}: {dto.counted(self.residents, 'resident')} "
+            f"({self.active_residents:,} in the house), "
+            f"{dto.counted(self.mentors, 'peer mentor')}, "
+            f"{dto.counted(self.peer_sessions, 'session')} "
+            f"({dto.counted(self.attendance, 'attendance')}), "
+            f"{dto.counted(self.assessments, 'assessment')}, "
+            f"{dto.counted(self.supervision_notes, 'supervision note')}"
         )
 
 

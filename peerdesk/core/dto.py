@@ -19,6 +19,11 @@ def person_name(first: str, last: str, preferred: str = "") -> str:
     return f"{first} {last}"
 
 
+def counted(number: int, noun: str, nouns: str = "") -> str:
+    """``1 resident``, ``2,400 residents``: a count with its noun, singular when one."""
+    return f"{number:,} {noun if number == 1 else (nouns or noun + 's')}"
+
+
 @dataclass(frozen=True)
 class Phase:
     id: int

@@ -42,7 +42,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from peerdesk.core import audit, clock, vocab
+from peerdesk.core import audit, clock, dto, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.dto import person_name
 from peerdesk.core.errors import ImportProblem, ValidationError
@@ -1126,13 +1126,9 @@ class Preview:
     def summary(self) -> str:
         """``12 new, 1 duplicate, 2 wrong``"""
         return (
-            f"{len(self.new)} new, {_plural(len(self.duplicates), 'duplicate')}, "
+            f"{len(self.new)} new, {dto.counted(len(self.duplicates), 'duplicate')}, "
             f"{len(self.wrong)} wrong"
         )
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def _check_mapping(sheet: Sheet, mapping: ColumnMapping) -> None:
@@ -1274,8 +1270,8 @@ class ImportResult:
         what = self.kind.label if self.imported != 1 else self.kind.label[:-1]
         return (
             f"Imported {self.imported} {what} from {self.file_name}; skipped "
-            f"{_plural(self.duplicates_skipped, 'duplicate')} and "
-            f"{_plural(self.wrong_skipped, 'wrong row')}."
+            f"{dto.counted(self.duplicates_skipped, 'duplicate')} and "
+            f"{dto.counted(self.wrong_skipped, 'wrong row')}."
         )
 
 

@@ -33,7 +33,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
 
-from peerdesk.core import vocab
+from peerdesk.core import dto, vocab
 from peerdesk.core.report_data import ReportHeader
 
 Progress = Callable[[float], None]
@@ -88,9 +88,7 @@ def markup(text: str) -> str:
     return escape(printable(text)).replace("\n", "<br/>")
 
 
-def plural(count: int, word: str, words: str = "") -> str:
-    """``1 resident``, ``3 residents``."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
+plural = dto.counted  # ``1 resident``, ``3 residents`` on paper as on screen
 
 
 @functools.lru_cache(maxsize=4096)
