@@ -248,7 +248,7 @@ def test_a_backup_through_the_dialog_is_written_verified_and_said_plainly(
     assert made.path.parent == usb / DRIVE_FOLDER
     assert files_in(usb) == [made.path.name]
     assert dialog.details.text().startswith(f"{made.path.name} (")
-    assert "It holds A house with no name yet: 1 residents (1 in the house)" in (
+    assert "It holds A house with no name yet: 1 resident (1 in the house)" in (
         dialog.details.text()
     )
     assert fractions and fractions[-1] == 1.0
@@ -393,7 +393,7 @@ def test_verify_says_a_good_backup_is_whole(
     dialog.accept()
     dialog.wait()
     assert dialog.outcome.text() == "✔ Verified: the backup is whole and can be restored."
-    assert dialog.details.text().startswith("It holds A house with no name yet: 1 residents")
+    assert dialog.details.text().startswith("It holds A house with no name yet: 1 resident")
     assert dialog.verified is not None
 
 
