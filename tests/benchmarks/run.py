@@ -237,6 +237,21 @@ def as_json(result: HouseResult) -> dict[str, dict[str, float | None]]:
     return {m.key: m.as_json() for m in result.metrics}
 
 
+def _quiet_offscreen_notice() -> None:
+    """Keep the offscreen platform's harmless "propagateSizeHints" line out of the table."""
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    def handler(_kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="tests/benchmarks/run.py",
@@ -250,6 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _quiet_offscreen_notice()
     settings = QUICK if args.quick else FULL
     if args.runs is not None:
         if args.runs < 1:
@@ -261,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings(
             settings.big, settings.small, settings.runs, settings.memory_runs, args.cache
         )
-    result = run_suite(settings)
+    result = run_suite(settings, say=_say)
     print(report(result))
     if args.json is not None:
         args.json.write_text(json.dumps(as_json(result.big), indent=2) + "\n", encoding="utf-8")
