@@ -594,8 +594,8 @@ def measure_save_session(house: House, work: Path, runs: int) -> Metric:
             committing.append(ended - written)
             return ended - started
 
-        # The first save on a newly opened database compiles its statements (once per run of
-        # PeerDesk); it is shown beside the metric, not counted in it.
+        # The first save on a newly opened database compiles its statements and starts the
+        # write-ahead log (once per run of PeerDesk); it is shown beside the metric, not in it.
         first = save()
         mine, _ = alternately(runs, save, warm_up=False)
     finally:
@@ -610,7 +610,8 @@ def measure_save_session(house: House, work: Path, runs: int) -> Metric:
             "save: validation, the inserts and the audit line "
             f"{shown(statistics.median(mine) - commit, 's')}, the commit with its fsync "
             f"(synchronous=FULL) {shown(commit, 's')}; the first save after opening the "
-            f"database took {shown(first, 's')} (SQLAlchemy compiles each statement once)"
+            f"database took {shown(first, 's')} (a new connection: SQLAlchemy compiles each "
+            "statement once, SQLite starts its write-ahead log)"
         ],
     )
 
