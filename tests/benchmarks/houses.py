@@ -94,12 +94,11 @@ def cached_house(spec: HouseSpec, cache_dir: Path, *, say: Callable[[str], None]
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / spec.file_name(today)
     if not path.exists():
-        for stale in cache_dir.glob(f"{spec.stem}-*.sqlite3"):
+        # Older builds of this size, with any journal files and half-built leftovers.
+        for stale in cache_dir.glob(f"{spec.stem}-*.sqlite3*"):
             stale.unlink()
         say(f"Building the {spec.label} demo house (once a day; cached in {cache_dir}) …")
         partial = path.with_name(path.name + ".partial")
-        for leftover in cache_dir.glob(path.name + ".partial*"):
-            leftover.unlink()
         with Database.open(partial) as db:
             build_demo_house(db, beds=spec.beds, years=spec.years, seed=spec.seed)
         # Fold the write-ahead log into the file so one file is the whole house.
