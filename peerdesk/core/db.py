@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # The newest migration this PeerDesk knows. Checked against Alembic by a test, so opening an
 # up-to-date database does not need to import Alembic at all.
-HEAD_REVISION = "0001_initial"
+HEAD_REVISION = "0002_sessions_in_use"
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"

@@ -201,6 +201,12 @@ class ListSpec:
     voided: Expr | None = None
     # Record tables whose changes this table shows (a tab refreshes on these announcements).
     tables: frozenset[str] = field(default_factory=frozenset)
+    # FROM and JOINs for counting rows, when ``source`` joins tables only to show columns:
+    # every join it leaves out must keep each row exactly once (an inner join along a
+    # required foreign key), and neither ``where`` nor ``scope`` may use its tables. Counts
+    # run on every search and filter, so reading one table instead of two matters on ten
+    # years of sessions.
+    count_source: Callable[[Select[Any]], Select[Any]] | None = None
 
     def column(self, key: str) -> Column:
         for candidate in self.columns:
@@ -569,6 +575,11 @@ def _session_source(query: Select[Any]) -> Select[Any]:
     )
 
 
+def _session_count_source(query: Select[Any]) -> Select[Any]:
+    # Every session has its mentor (a required foreign key), so the join adds no rows.
+    return query.select_from(PeerSession)
+
+
 def _session_filters(query: ListQuery) -> list[ColumnElement[bool]]:
     clauses = _date_range(PeerSession.session_date, query)
     if query.mentor_id is not None:
@@ -654,11 +665,18 @@ SESSIONS = ListSpec(
     default_descending=True,
     voided=PeerSession.voided_at.is_not(None),
     tables=frozenset({"peer_sessions"}),
+    count_source=_session_count_source,
 )
 
 
 def _resident_session_source(query: Select[Any]) -> Select[Any]:
     return _session_source(query).join(
+        SessionAttendee, SessionAttendee.session_id == PeerSession.id
+    )
+
+
+def _resident_session_count_source(query: Select[Any]) -> Select[Any]:
+    return _session_count_source(query).join(
         SessionAttendee, SessionAttendee.session_id == PeerSession.id
     )
 
@@ -705,6 +723,7 @@ RESIDENT_SESSIONS = ListSpec(
     default_descending=True,
     voided=PeerSession.voided_at.is_not(None),
     tables=frozenset({"peer_sessions"}),
+    count_source=_resident_session_count_source,
 )
 
 
@@ -786,6 +805,8 @@ SUPERVISION = ListSpec(
     source=lambda query: query.select_from(SupervisionNote).join(
         _MentorOfNote, _MentorOfNote.id == SupervisionNote.mentor_id
     ),
+    # Every note is about a mentor (a required foreign key): count the notes alone.
+    count_source=lambda query: query.select_from(SupervisionNote),
     where=_note_filters,
     scope=_voided_scope(SupervisionNote.voided_at),
     default_sort="date",
@@ -818,10 +839,16 @@ def _order_by(spec: ListSpec, query: ListQuery) -> list[ColumnElement[Any]]:
 
 
 def _filtered(
-    spec: ListSpec, query: ListQuery, statement: Select[Any], *, filters: bool = True
+    spec: ListSpec,
+    query: ListQuery,
+    statement: Select[Any],
+    *,
+    filters: bool = True,
+    counting: bool = False,
 ) -> Select[Any]:
     clauses = spec.scope(query) + (spec.where(query) if filters else [])
-    return spec.source(statement).where(and_(true(), *clauses))
+    source = spec.count_source if counting and spec.count_source is not None else spec.source
+    return source(statement).where(and_(true(), *clauses))
 
 
 def _row_select(spec: ListSpec) -> Select[Any]:
@@ -835,13 +862,15 @@ def _to_rows(result: Sequence[Any]) -> list[ListRow]:
 
 def count(s: Session, spec: ListSpec, query: ListQuery) -> int:
     """How many rows match the query's search and filters."""
-    statement = _filtered(spec, query, select(func.count(spec.id_column)))
+    statement = _filtered(spec, query, select(func.count(spec.id_column)), counting=True)
     return int(s.execute(statement, _params(query)).scalar_one())
 
 
 def count_all(s: Session, spec: ListSpec, query: ListQuery) -> int:
     """How many rows there are before the person's search and filters ("of 118")."""
-    statement = _filtered(spec, query, select(func.count(spec.id_column)), filters=False)
+    statement = _filtered(
+        spec, query, select(func.count(spec.id_column)), filters=False, counting=True
+    )
     return int(s.execute(statement, _params(query)).scalar_one())
 
 

@@ -320,6 +320,13 @@ class PeerSession(Base, Stamped, Voidable):
         CheckConstraint(
             "emotional OR informational OR instrumental OR affiliational", name="support_type"
         ),
+        # The sessions in use (not voided), by date: the Sessions tab counts and pages them
+        # on every search and filter, and this index is a tenth of the table's size.
+        Index(
+            "ix_peer_sessions_in_use_date",
+            "session_date",
+            sqlite_where=text("voided_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -231,9 +231,11 @@ class BackgroundTask(QObject):
 
     @Slot(float)
     def _on_runner_progressed(self, fraction: float) -> None:
+        # Announce first: a modal progress dialog's setValue runs the event loop, which
+        # delivers the next steps inside this one; announcing after it would reorder them.
+        self.progressed.emit(fraction)
         if self.dialog is not None and not self._cancel.is_set():
             self.dialog.setValue(round(fraction * STEPS))
-        self.progressed.emit(fraction)
 
     @Slot(object)
     def _on_runner_succeeded(self, result: object) -> None:

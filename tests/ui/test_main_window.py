@@ -12,11 +12,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from peerdesk.core import listing, vocab
+from peerdesk.core import attention, listing, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.listing import ListQuery
 from peerdesk.core.services import sessions as session_service
+from peerdesk.core.services import supervision
 from peerdesk.ui.main_window import MainWindow
 from peerdesk.ui.models.sql_table import PAGE_SIZE
 from peerdesk.ui.self_test import unnamed_controls
@@ -34,9 +35,21 @@ def house_file(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> P
 def house(house_file: Path, tmp_path: Path, today: dt.date) -> Iterator[Database]:
     database = Database.open(copy_of(house_file, tmp_path / "house"))
     try:
+        _leave_an_action_item_open(database, today)
         yield database
     finally:
         database.close()
+
+
+def _leave_an_action_item_open(db: Database, today: dt.date) -> None:
+    """The demo leaves only recent action items open, and a house this small may have none
+    at all; Home's "Open action items" card needs one. It goes to a mentor who is up to date
+    on supervision, so the mentors behind stay behind."""
+    admin = Actor.local_administrator()
+    with db.begin() as s:
+        up_to_date = next(m for m in attention.supervision_cadence(s, today) if not m.overdue)
+        item = supervision.ActionItemEntry("Read the ethics code", today + dt.timedelta(days=7))
+        f.note(s, admin, up_to_date.mentor_id, day=today - dt.timedelta(days=3), items=[item])
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, func, select, text
 
 from peerdesk.core import db as dbmod
 from peerdesk.core.db import HEAD_REVISION, Database
@@ -108,9 +108,9 @@ def test_an_older_database_is_copied_aside_before_it_is_upgraded(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Pretend this PeerDesk's head is past the file's revision so open() migrates it.
-    monkeypatch.setattr(dbmod, "HEAD_REVISION", "0002_pretend")
+    monkeypatch.setattr(dbmod, "HEAD_REVISION", "0099_pretend")
     Database.open(db_path).close()
-    copies = list(db_path.parent.glob("peerdesk.sqlite3.before-upgrade-from-0001_initial-*"))
+    copies = list(db_path.parent.glob(f"peerdesk.sqlite3.before-upgrade-from-{HEAD_REVISION}-*"))
     assert len(copies) == 1
     copy = sqlite3.connect(copies[0])
     assert copy.execute("SELECT count(*) FROM program_phases").fetchone()[0] == 5
@@ -141,3 +141,58 @@ def test_a_failed_write_leaves_nothing_behind(db: Database) -> None:
         raise Boom
     with db.read() as s:
         assert s.execute(select(func.count()).select_from(Mentor)).scalar_one() == 0
+
+
+def test_a_database_from_before_the_sessions_index_opens_upgraded_and_searchable(
+    db_path: Path, today: dt.date
+) -> None:
+    """A house kept before 0002 (made here by stepping a new file back) opens as before: a
+    copy is kept aside, the partial index is added without rebuilding the sessions table
+    (its search triggers stay), and the Sessions counts use the index."""
+    from alembic import command
+
+    from peerdesk.core import listing
+    from peerdesk.core.audit import Actor
+    from peerdesk.core.listing import ListQuery
+    from peerdesk.core.services import sessions
+    from tests import factories as f
+
+    admin = Actor.local_administrator()
+    with Database.open(db_path) as db, db.begin() as s:
+        maya = f.mentor(s, admin)
+        jamie = f.resident(s, admin)
+        f.session(s, admin, maya.id, [jamie.id], topic="Relapse prevention")
+        wrong = f.session(s, admin, maya.id, [jamie.id], topic="Typed twice")
+        sessions.void_session(s, admin, wrong.id, "Entered twice")
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        with engine.begin() as connection:
+            command.downgrade(dbmod._alembic_config(connection), "0001_initial")
+    finally:
+        engine.dispose()
+
+    def schema(path: Path) -> dict[str, str]:
+        c = sqlite3.connect(path)
+        try:
+            rows = c.execute("SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+            return dict(rows.fetchall())
+        finally:
+            c.close()
+
+    before = schema(db_path)
+    assert "ix_peer_sessions_in_use_date" not in before
+    assert any(kind == "trigger" for kind in before.values())
+
+    with Database.open(db_path) as db:
+        after = schema(db_path)
+        assert after == before | {"ix_peer_sessions_in_use_date": "index"}
+        assert list(db_path.parent.glob("peerdesk.sqlite3.before-upgrade-from-0001_initial-*"))
+        with db.read() as s:
+            spec, query = listing.SESSIONS, ListQuery()
+            assert listing.count(s, spec, query) == listing.count_all(s, spec, query) == 1
+            assert listing.count(s, spec, ListQuery(search="relapse")) == 1
+            counted = listing._filtered(spec, query, select(func.count()), counting=True)
+            plan = " ".join(
+                str(row) for row in s.execute(text(f"EXPLAIN QUERY PLAN {counted.compile()}"))
+            )
+        assert "ix_peer_sessions_in_use_date" in plan
