@@ -9,7 +9,7 @@ measures each row once, so a 5,000-line printout costs no more than its rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import BinaryIO
+from typing import BinaryIO, TypeAlias
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -33,7 +33,7 @@ CELL = ParagraphStyle("audit-cell", parent=st.CELL, fontSize=7.5, leading=9.2)
 SUMMARY_SHARE = 0.55  # of the flexible width; the rest goes to the changed fields
 
 
-Cell = str | Paragraph
+Cell: TypeAlias = str | Paragraph  # a one-line text, or a paragraph that wraps
 
 
 class WrappedRows(Flowable):  # type: ignore[misc]
