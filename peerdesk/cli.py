@@ -140,7 +140,7 @@ def _positive_float(text: str) -> float:
 def _cmd_gui(ctx: Context) -> int:
     from peerdesk.app import run_gui
 
-    return run_gui(ctx.paths, demo=ctx.args.demo, self_test=ctx.args.self_test)
+    return run_gui(ctx.paths, demo=ctx.args.demo, self_test=ctx.args.self_test, user=ctx.args.user)
 
 
 def _cmd_demo(ctx: Context) -> int:

@@ -33,6 +33,8 @@ class UiContext:
     settings: QSettings
     events: RecordEvents
     is_demo: bool = False
+    # The demo house's shared password, shown on its sign-in and lock screens ("" otherwise).
+    demo_password: str = ""
 
     def announce(self, table: str, record_id: int = 0) -> None:
         """Tell the window a record of ``table`` was written."""

@@ -38,7 +38,7 @@ MENUS = {
 # Features that add their own menu entries, toolbar buttons, timers and start/close steps to
 # the window. Each module has ``install(window: MainWindow) -> None``; it imports its
 # dialogs only when they are used, so start-up stays quick.
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = ("peerdesk.ui.features.accounts",)
 
 
 class MainWindow(QMainWindow):
