@@ -46,6 +46,26 @@ RECORD_KINDS: dict[str, str] = {
     "preferences": "Backup keys",
 }
 
+# One record of each kind, as a line of the view names it ("Session #42").
+RECORD_NAMES: dict[str, str] = {
+    "residents": "Resident",
+    "stays": "Stay",
+    "phase_changes": "Phase change",
+    "assessments": "Assessment",
+    "mentors": "Mentor",
+    "credentials": "Credential",
+    "training_entries": "Training",
+    "peer_sessions": "Session",
+    "supervision_notes": "Supervision note",
+    "action_items": "Action item",
+    "users": "Account",
+    "house_settings": "House settings",
+    "program_phases": "Program phase",
+    "report": "Report",
+    "backup_log": "Backup",
+    "preferences": "Backup key",
+}
+
 LOCAL_USERNAME = "local"  # who acted before the house had accounts
 
 
@@ -272,11 +292,12 @@ class AuditLogData:
 
 
 def record_text(entity: str, entity_id: int | None) -> str:
-    """``peer_sessions #42`` as ``Peer support sessions #42``."""
+    """``peer_sessions`` 42 as ``Session #42``; a kind without a record as its plural."""
     if not entity:
         return ""
-    kind = RECORD_KINDS.get(entity, entity)
-    return f"{kind} #{entity_id}" if entity_id is not None else kind
+    if entity_id is None:
+        return RECORD_KINDS.get(entity, entity)
+    return f"{RECORD_NAMES.get(entity, entity)} #{entity_id}"
 
 
 def gather_audit_log(

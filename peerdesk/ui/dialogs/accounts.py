@@ -38,7 +38,7 @@ from peerdesk.core.services.users import UserAccount
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, vocab_text
-from peerdesk.ui.dialogs.first_admin import passphrase_rule
+from peerdesk.ui.dialogs.first_admin import passphrase_rule, suggested_username
 from peerdesk.ui.widgets.choices import ChoiceCombo
 from peerdesk.ui.widgets.forms import FormSection
 
@@ -177,11 +177,14 @@ class AccountDialog(FormDialog):
         column.addWidget(what)
         column.addWidget(secret)
         column.addStretch(1)
+        self._typed_username = False
+        self.full_name.textEdited.connect(self._on_full_name_text_edited)
+        self.username.textEdited.connect(self._on_username_text_edited)
         self.read(self._load)
         self.role_fields.role.set_value(vocab.Role.PEER_MENTOR)
         self.set_ok_text(self.tr("&Add account"))
         self.full_name.setFocus()
-        self.fit_to_screen(QSize(580, 640))
+        self.fit_to_screen(QSize(580, 560))
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext) -> UserAccount | None:
@@ -193,6 +196,13 @@ class AccountDialog(FormDialog):
 
     def _load(self, s: Session) -> None:
         self.role_fields.load_mentors(accounts.mentor_choices(s, self.ctx.actor), None)
+
+    def _on_full_name_text_edited(self, text: str) -> None:
+        if not self._typed_username:
+            self.username.setText(suggested_username(text))
+
+    def _on_username_text_edited(self, _text: str) -> None:
+        self._typed_username = True
 
     def _widget_problems(self) -> list[FieldError]:
         return _same_passphrase(self.password, self.password_again, "password_again")

@@ -103,12 +103,14 @@ class AuditLogDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(round(self.fontMetrics().height() * 1.5))
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        char = self.fontMetrics().averageCharWidth()
-        for column, chars in enumerate((7, 19, 12, 14, 24, 46)):
-            header.resizeSection(column, char * chars + 12)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column in range(5):  # line, when, who, what, record: as wide as they need
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(6, self.fontMetrics().averageCharWidth() * 34)
 
         self.newer_button = QPushButton(self.tr("‹ &Newer"), self)
         self.newer_button.setAccessibleName(self.tr("Newer lines"))

@@ -116,10 +116,11 @@ class SignInDialog(FormDialog):
             self.demo_hint: QLabel | None = hint_label(
                 self.tr(
                     "This is a demo house. Sign in as admin, supervisor, mentor or viewer to "
-                    "see what each role sees; they all have the password {password}"
-                ).format(password=demo_password),
+                    "see what each role sees; they all have the password<br><b>{password}</b>"
+                ).format(password=html.escape(demo_password)),
                 self.body,
             )
+            self.demo_hint.setTextFormat(Qt.TextFormat.RichText)
             self.demo_hint.setObjectName("demoHint")
             self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             column.addWidget(self.demo_hint)
@@ -139,7 +140,7 @@ class SignInDialog(FormDialog):
             self.password.setFocus()
         else:
             self.username.setFocus()
-        self.fit_to_screen(QSize(480, 360))
+        self.fit_to_screen(QSize(460, 300))
 
     @classmethod
     def ask(

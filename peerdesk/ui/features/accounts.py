@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QProgressDialog,
+    QToolBar,
     QToolTip,
     QWidget,
 )
@@ -83,6 +84,24 @@ def install(window: MainWindow) -> None:
     AccountsFeature(window)
 
 
+def _tidy(toolbar: QToolBar) -> None:
+    """Show a separator only between two groups that still have a visible action, and the
+    toolbar only when it has one (a viewer's tabs have no buttons at all)."""
+    actions = toolbar.actions()
+    shown = [a.isVisible() and not a.isSeparator() for a in actions]
+    for index, action in enumerate(actions):
+        if action.isSeparator():
+            before = any(shown[:index])
+            after = any(shown[index + 1 :])
+            previous = next(
+                (a for a in reversed(actions[:index]) if a.isSeparator() or a.isVisible()), None
+            )
+            action.setVisible(
+                before and after and previous is not None and not previous.isSeparator()
+            )
+    toolbar.setVisible(any(shown))
+
+
 def _alive(widget: QWidget) -> bool:
     from shiboken6 import isValid
 
@@ -110,6 +129,7 @@ class WindowLock(QObject):
         self.ctx = feature.ctx
         self.locked = False
         self.dialog: SignInDialog | None = None
+        self.cover: QLabel | None = None
         self._covered: list[_Covered] = []
         self._central_was_visible = True
         self._last_input = time.monotonic()
@@ -140,8 +160,11 @@ class WindowLock(QObject):
         self._timer.start(self.idle_ms)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in INPUT_EVENTS:
+        kind = event.type()
+        if kind in INPUT_EVENTS:
             self._last_input = time.monotonic()
+        elif kind == QEvent.Type.Resize and watched is self.window and self.cover is not None:
+            self._place_cover()
         return False
 
     def _on_timer_timeout(self) -> None:
@@ -195,7 +218,23 @@ class WindowLock(QObject):
         if central is not None:
             central.hide()
         self.window.statusBar().clearMessage()
+        self.cover = QLabel(self.tr("PeerDesk is locked"), self.window)
+        self.cover.setObjectName("lockCover")
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
+        self.cover.setStyleSheet(
+            "QLabel#lockCover { background: #2c3e50; color: #9fb3c8; padding-bottom: 24px; }"
+        )
+        self._place_cover()
+        self.cover.show()
         self.feature.show_who()
+
+    def _place_cover(self) -> None:
+        """The cover fills the window between the menu bar and the status bar."""
+        assert self.cover is not None
+        top = self.window.menuBar().geometry().bottom() + 1
+        bottom = self.window.statusBar().geometry().top()
+        self.cover.setGeometry(0, top, self.window.width(), max(0, bottom - top))
+        self.cover.raise_()
 
     def _cover_one(self, top: QWidget) -> _Covered:
         covered = _Covered(top, top.windowTitle(), focus=top.focusWidget())
@@ -226,7 +265,6 @@ class WindowLock(QObject):
         dialog.quit_requested.connect(self._on_dialog_quit_requested)
         self.dialog = dialog
         dialog.show()
-        dialog.raise_()
         dialog.activateWindow()
 
     # -- unlocking -------------------------------------------------------------------------
@@ -243,6 +281,10 @@ class WindowLock(QObject):
         else:
             self._uncover()
         self.locked = False
+        if self.cover is not None:
+            self.cover.hide()
+            self.cover.deleteLater()
+            self.cover = None
         central = self.window.centralWidget()
         if central is not None and self._central_was_visible:
             central.show()
@@ -321,6 +363,7 @@ class AccountsFeature(QObject):
         self.who_label = QLabel(window)
         self.who_label.setObjectName("signedInAs")
         self.who_label.setAccessibleName(self.tr("Signed in as"))
+        self.who_label.setContentsMargins(16, 0, 4, 0)
         window.statusBar().addPermanentWidget(self.who_label)
 
         self.lock_action = window.add_action(
@@ -422,10 +465,17 @@ class AccountsFeature(QObject):
 
     def _apply_role(self) -> None:
         actor = self.ctx.actor
+        toolbars: list[QToolBar] = []
         for tab_name, action_name, need in TAB_ACTIONS:
-            action = getattr(getattr(self.window, tab_name, None), action_name, None)
+            tab = getattr(self.window, tab_name, None)
+            action = getattr(tab, action_name, None)
             if isinstance(action, QAction):
                 action.setVisible(actor.may(need))
+            toolbar = getattr(tab, "toolbar", None)
+            if isinstance(toolbar, QToolBar) and toolbar not in toolbars:
+                toolbars.append(toolbar)
+        for toolbar in toolbars:
+            _tidy(toolbar)
         has_account = actor.user_id is not None
         self.lock_action.setVisible(has_account)
         self.sign_out_action.setVisible(has_account)
