@@ -57,7 +57,7 @@ from peerdesk.ui.dialogs.accounts import (  # noqa: E402
 )
 from peerdesk.ui.dialogs.audit_log import AuditLogDialog  # noqa: E402
 from peerdesk.ui.dialogs.first_admin import FirstAdministratorDialog  # noqa: E402
-from peerdesk.ui.dialogs.sign_in import Moment, SignInDialog  # noqa: E402
+from peerdesk.ui.dialogs.sign_in import SignInDialog  # noqa: E402
 from peerdesk.ui.features.accounts import AccountsFeature  # noqa: E402
 from peerdesk.ui.main_window import MainWindow  # noqa: E402
 
@@ -80,9 +80,7 @@ def _over(window: QWidget, dialog: QWidget) -> QPixmap:
     """The window with the dialog drawn where it opens, centred over it."""
     picture = window.grab()
     painter = QPainter(picture)
-    at = QPoint(
-        (window.width() - dialog.width()) // 2, (window.height() - dialog.height()) // 2
-    )
+    at = QPoint((window.width() - dialog.width()) // 2, (window.height() - dialog.height()) // 2)
     painter.drawPixmap(at, dialog.grab())
     painter.end()
     return picture
@@ -106,7 +104,10 @@ def dialogs(window: MainWindow, db: Database, password: str, fresh: Database) ->
     yield (
         "sign-in-demo",
         lambda: SignInDialog(
-            None, db, house_name="Riverbend Recovery House (demo)", username="admin",
+            None,
+            db,
+            house_name="Riverbend Recovery House (demo)",
+            username="admin",
             demo_password=password,
         ),
         None,
