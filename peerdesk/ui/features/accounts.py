@@ -159,6 +159,10 @@ class WindowLock(QObject):
             return
         self._timer.start(self.idle_ms)
 
+    def idle_seconds(self) -> float:
+        """How long since the last key press, click or mouse move anywhere in PeerDesk."""
+        return time.monotonic() - self._last_input
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in INPUT_EVENTS:
