@@ -40,7 +40,7 @@ from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, vocab_text
 from peerdesk.ui.dialogs.first_admin import passphrase_rule, suggested_username
 from peerdesk.ui.widgets.choices import ChoiceCombo
-from peerdesk.ui.widgets.forms import FormSection
+from peerdesk.ui.widgets.forms import FormSection, buddy_label
 
 
 def _tr(text: str) -> str:
@@ -163,7 +163,7 @@ class AccountDialog(FormDialog):
         secret = FormSection(self.tr("First passphrase"), self.errors, self.body)
         self.password = _password_box(self.body)
         self.password_again = _password_box(self.body)
-        secret.add_field(self.tr("P&assphrase:"), self.password, "password", hint=passphrase_rule())
+        secret.add_field(self.tr("Pa&ssphrase:"), self.password, "password", hint=passphrase_rule())
         secret.add_field(
             self.tr("Passphrase a&gain:"),
             self.password_again,
@@ -468,6 +468,7 @@ class UserAccountsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(buddy_label(self.tr("A&ccounts of the house:"), self.table, self))
         layout.addLayout(middle, 1)
         layout.addWidget(self.buttons)
         self.refresh()
@@ -533,7 +534,7 @@ class UserAccountsDialog(QDialog):
         for made in (self.reset_button, self.role_button, self.active_button):
             made.setEnabled(account is not None)
         text = (
-            self.tr("Re&activate") if account is not None and not account.active else None
+            self.tr("R&eactivate") if account is not None and not account.active else None
         ) or self.tr("&Deactivate")
         self.active_button.setText(text)
         self.active_button.setAccessibleName(text.replace("&", ""))

@@ -141,6 +141,7 @@ class AuditLogDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.chain_banner)
         layout.addLayout(filters)
+        layout.addWidget(buddy_label(self.tr("&Lines:"), self.table, self))
         layout.addWidget(self.table, 1)
         layout.addLayout(pages)
         layout.addWidget(self.buttons)

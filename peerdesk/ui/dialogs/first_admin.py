@@ -9,6 +9,8 @@ account can close PeerDesk and ask the program director to start it.
 
 from __future__ import annotations
 
+import unicodedata
+
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
@@ -32,9 +34,11 @@ def passphrase_rule() -> str:
 
 
 def suggested_username(full_name: str) -> str:
-    """``Dana Whitaker`` → ``dana`` (the first name, lower case, letters and digits only)."""
-    first = full_name.strip().split(" ")[0] if full_name.strip() else ""
-    return "".join(ch for ch in first.lower() if ch.isascii() and (ch.isalnum() or ch in "._-"))
+    """``Dana Whitaker`` → ``dana``, ``José`` → ``jose``: the first name in small letters, as
+    a username may be spelled."""
+    first = full_name.split()[0] if full_name.split() else ""
+    plain = unicodedata.normalize("NFKD", first.lower())
+    return "".join(ch for ch in plain if ch.isascii() and (ch.isalnum() or ch in "._-"))
 
 
 class FirstAdministratorDialog(FormDialog):

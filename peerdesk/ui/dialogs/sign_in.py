@@ -72,7 +72,7 @@ class SignInDialog(FormDialog):
                 "<p>Someone else? Type your own username and password: forms left open are "
                 "closed without saving.</p>"
             ).format(who=html.escape(who) or self.tr("Someone"))
-            ok_text = self.tr("&Unlock")
+            ok_text = self.tr("U&nlock")
         elif moment is Moment.SIGNED_OUT:
             self.setWindowTitle(self.tr("Sign in to PeerDesk"))
             heading = self.tr("<h2>{house}</h2>").format(house=house)
