@@ -86,7 +86,7 @@ class AuditLogDialog(QDialog):
         filters.addSpacing(8)
         filters.addWidget(buddy_label(self.tr("&Record:"), self.kind, self))
         filters.addWidget(self.kind)
-        filters.addWidget(buddy_label(self.tr("&No.:"), self.number, self))
+        filters.addWidget(buddy_label(self.tr("N&umber:"), self.number, self))
         filters.addWidget(self.number)
         filters.addSpacing(8)
         filters.addWidget(buddy_label(self.tr("&Dates:"), self.dates.period, self))
