@@ -252,16 +252,22 @@ class WindowLock(QObject):
     def _ask(self, moment: str, username: str) -> None:
         from peerdesk.ui.dialogs.sign_in import Moment, SignInDialog
 
-        with self.ctx.db.read() as s:
-            house_name = settings_service.get_settings(s).house_name
-            account = accounts.own_account(s, self.ctx.actor)
+        house_name, who = "", self.ctx.actor.username
+        try:
+            with self.ctx.db.read() as s:
+                house_name = settings_service.get_settings(s).house_name
+                account = accounts.own_account(s, self.ctx.actor)
+            if account is not None:
+                who = account.full_name
+        except SQLAlchemyError:  # the window stays covered; the sign-in says the rest
+            log.exception("Could not read the house's name for the lock")
         dialog = SignInDialog(
             self.window,
             self.ctx.db,
             moment=Moment[moment],
             house_name=house_name,
             username=username,
-            who=account.full_name if account is not None else self.ctx.actor.username,
+            who=who,
             demo_password=self.ctx.demo_password,
         )
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
@@ -276,8 +282,6 @@ class WindowLock(QObject):
     def _on_dialog_signed_in(self, actor: Actor) -> None:
         previous = self.ctx.actor
         signed_out = self.dialog is not None and self.dialog.moment.name == "SIGNED_OUT"
-        if self.dialog is not None and self.dialog.moment.name == "START":
-            return
         self._record(lambda s: accounts.record_unlock(s, previous, actor))
         self._drop_dialog()
         if signed_out or actor.user_id != previous.user_id:
