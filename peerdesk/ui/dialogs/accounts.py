@@ -184,7 +184,7 @@ class AccountDialog(FormDialog):
         self.role_fields.role.set_value(vocab.Role.PEER_MENTOR)
         self.set_ok_text(self.tr("&Add account"))
         self.full_name.setFocus()
-        self.fit_to_screen(QSize(580, 560))
+        self.fit_to_screen(QSize(580, 520))
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext) -> UserAccount | None:
@@ -255,7 +255,7 @@ class RoleDialog(FormDialog):
         self.role_fields.may_print.setChecked(account.may_print_identified)
         self.set_ok_text(self.tr("&Change role"))
         self.role_fields.role.setFocus()
-        self.fit_to_screen(QSize(560, 380))
+        self.fit_to_screen(QSize(540, 300))
 
     @classmethod
     def ask(
@@ -317,7 +317,7 @@ class ResetPasswordDialog(FormDialog):
         column.addStretch(1)
         self.set_ok_text(self.tr("&Set password"))
         self.password.setFocus()
-        self.fit_to_screen(QSize(540, 340))
+        self.fit_to_screen(QSize(520, 260))
 
     @classmethod
     def ask(
@@ -364,7 +364,7 @@ class ChangePasswordDialog(FormDialog):
         column.addStretch(1)
         self.set_ok_text(self.tr("&Change password"))
         self.old_password.setFocus()
-        self.fit_to_screen(QSize(540, 320))
+        self.fit_to_screen(QSize(520, 280))
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext) -> bool:

@@ -122,7 +122,7 @@ class FirstAdministratorDialog(FormDialog):
         self.cancel_button.setAccessibleName(self.tr("Quit"))
         self.cancel_button.setToolTip(self.tr("Close PeerDesk; nothing is changed"))
         self.full_name.setFocus()
-        self.fit_to_screen(QSize(600, 500))
+        self.fit_to_screen(QSize(600, 440))
 
     @classmethod
     def ask(cls, parent: QWidget | None, db: Database, *, existing_house: bool) -> Actor | None:

@@ -140,7 +140,7 @@ class SignInDialog(FormDialog):
             self.password.setFocus()
         else:
             self.username.setFocus()
-        self.fit_to_screen(QSize(460, 300))
+        self.fit_to_screen(QSize(440, 260))
 
     @classmethod
     def ask(
