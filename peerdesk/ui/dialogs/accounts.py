@@ -40,7 +40,7 @@ from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, vocab_text
 from peerdesk.ui.dialogs.first_admin import passphrase_rule, suggested_username
 from peerdesk.ui.widgets.choices import ChoiceCombo
-from peerdesk.ui.widgets.forms import FormSection, buddy_label
+from peerdesk.ui.widgets.forms import FormSection, MessageBanner, buddy_label
 
 
 def _tr(text: str) -> str:
@@ -466,10 +466,16 @@ class UserAccountsDialog(QDialog):
         close.setAccessibleName(self.tr("Close"))
         self.buttons.rejected.connect(self.reject)
 
+        self.banner = MessageBanner(self)  # what the accounts service refused
+        self.body = QWidget(self)
+        column = QVBoxLayout(self.body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(intro)
+        column.addWidget(buddy_label(self.tr("A&ccounts of the house:"), self.table, self))
+        column.addLayout(middle, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(buddy_label(self.tr("A&ccounts of the house:"), self.table, self))
-        layout.addLayout(middle, 1)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.buttons)
         self.refresh()
         scale = max(1.0, self.fontMetrics().height() / 16)
@@ -488,7 +494,7 @@ class UserAccountsDialog(QDialog):
                 self.accounts = users.list_users(s, self.ctx.actor)
                 mentors = {c.mentor_id: c.name for c in accounts.mentor_choices(s, self.ctx.actor)}
         except PeerDeskError as exc:
-            messages.error(self, self.tr("User accounts"), str(exc))
+            self.banner.show_message(str(exc), "error")
             self.accounts = []
             mentors = {}
         self.table.setRowCount(len(self.accounts))
@@ -530,6 +536,7 @@ class UserAccountsDialog(QDialog):
                 self.table.selectRow(row)
 
     def _update_buttons(self) -> None:
+        self.add_button.setEnabled(self.ctx.actor.may(Action.MANAGE_ACCOUNTS))
         account = self.selected()
         for made in (self.reset_button, self.role_button, self.active_button):
             made.setEnabled(account is not None)
@@ -591,11 +598,12 @@ class UserAccountsDialog(QDialog):
             self.tr("&Deactivate"),
         ):
             return
+        self.banner.clear_message()
         try:
             with self.ctx.db.begin() as s:
                 users.set_active(s, self.ctx.actor, account.id, not account.active)
         except PeerDeskError as exc:
-            messages.error(self, self.tr("User accounts"), str(exc))
+            self.banner.show_message(str(exc), "error")
             return
         self.ctx.announce("users", account.id)
         self.refresh(account.id)

@@ -138,12 +138,18 @@ class AuditLogDialog(QDialog):
         close.setAccessibleName(self.tr("Close"))
         self.buttons.rejected.connect(self.reject)
 
+        self.banner = MessageBanner(self)  # what the filters or the permissions refused
+        self.body = QWidget(self)
+        column = QVBoxLayout(self.body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(filters)
+        column.addWidget(buddy_label(self.tr("&Lines:"), self.table, self))
+        column.addWidget(self.table, 1)
+        column.addLayout(pages)
         layout = QVBoxLayout(self)
         layout.addWidget(self.chain_banner)
-        layout.addLayout(filters)
-        layout.addWidget(buddy_label(self.tr("&Lines:"), self.table, self))
-        layout.addWidget(self.table, 1)
-        layout.addLayout(pages)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.buttons)
 
         self._number_timer = QTimer(self)
@@ -218,9 +224,13 @@ class AuditLogDialog(QDialog):
                 self.lines = audit_log.page_of_lines(s, self.ctx.actor, f, self.offset, PAGE_SIZE)
         except PeerDeskError as exc:
             self.lines, self.matching = [], 0
-            self.page_label.setText(str(exc))
+            self.banner.show_message(str(exc), "error")
+            self.page_label.setText("")
             self._fill_table()
+            self.newer_button.setEnabled(False)
+            self.older_button.setEnabled(False)
             return
+        self.banner.clear_message()
         self._fill_table()
         locale = QLocale()
         if self.matching == 0:
