@@ -85,8 +85,9 @@ def build_context(
     *,
     actor: Actor | None = None,
     is_demo: bool = False,
+    demo_password: str = "",
 ) -> UiContext:
-    # Accounts come later; until then the person at the office PC acts as the administrator.
+    # ``actor`` is who signed in; a house without accounts has only its local administrator.
     return UiContext(
         db=db,
         actor=actor or Actor.local_administrator(),
@@ -94,6 +95,7 @@ def build_context(
         settings=settings,
         events=RecordEvents(),
         is_demo=is_demo,
+        demo_password=demo_password,
     )
 
 
@@ -165,14 +167,21 @@ def _ask_house_name(db: Database, actor: Actor) -> bool:
             messages.warning(None, APP_NAME, str(exc))
 
 
-def _build_demo(db: Database, actor: Actor) -> str | None:
-    """Fill the demo database, with a progress dialog; the problem sentence, or None."""
+def _build_demo(db: Database, actor: Actor) -> tuple[str | None, str]:
+    """Fill the demo database (one account per role), with a progress dialog; the problem
+    sentence or None, and the demo accounts' password."""
     from peerdesk.core.demo import build_demo_house
     from peerdesk.ui.workers import BackgroundTask
 
     def work(progress: Callable[[float], None], _cancelled: Callable[[], bool]) -> object:
         return build_demo_house(
-            db, beds=DEMO_BEDS, years=DEMO_YEARS, seed=DEMO_SEED, actor=actor, progress=progress
+            db,
+            beds=DEMO_BEDS,
+            years=DEMO_YEARS,
+            seed=DEMO_SEED,
+            actor=actor,
+            progress=progress,
+            with_accounts=True,
         )
 
     task = BackgroundTask(
@@ -184,8 +193,8 @@ def _build_demo(db: Database, actor: Actor) -> str | None:
     task.start()
     outcome = task.wait(timeout_ms=10 * 60 * 1000)
     if outcome is None:
-        return QApplication.translate("app", "The demo house took too long to build.")
-    return outcome.error
+        return QApplication.translate("app", "The demo house took too long to build."), ""
+    return outcome.error, getattr(outcome.result, "password", "")
 
 
 def run_gui(
@@ -194,11 +203,14 @@ def run_gui(
     demo: bool = False,
     self_test: bool = False,
     out: TextIO | None = None,
+    user: str | None = None,
 ) -> int:
     """Open the window on ``paths.db`` (or a new demo house); the process exit status.
 
     With ``self_test`` the window is opened, every tab and form visited, one line printed per
     check, and the status is 0 when all passed, 1 otherwise (nothing waits for a person).
+    ``user`` is the ``--user`` of the command line: filled in at the sign-in, and the account
+    the self-test signs in as (with ``PEERDESK_PASSWORD``).
     """
     out = out or sys.stdout
     app = make_application()
@@ -239,6 +251,7 @@ def run_gui(
                     self_test=self_test,
                     out=out,
                     report=report,
+                    user=user,
                 )
             )
             if self_test and problems and code == 0:
@@ -277,6 +290,7 @@ def _open_and_run_window(
     self_test: bool,
     out: TextIO,
     report: Callable[[str], None],
+    user: str | None,
 ) -> int:
     is_new = not paths.db.exists() or paths.db.stat().st_size == 0
     try:
@@ -294,6 +308,7 @@ def _open_and_run_window(
             out=out,
             is_new=is_new,
             report=report,
+            user=user,
         )
     finally:
         db.close()
@@ -309,12 +324,14 @@ def _run_window(
     out: TextIO,
     is_new: bool,
     report: Callable[[str], None],
+    user: str | None,
 ) -> int:
     from peerdesk.core.services import settings as settings_service
 
     actor = Actor.local_administrator()
+    demo_password = ""
     if demo:
-        problem = _build_demo(db, actor)
+        problem, demo_password = _build_demo(db, actor)
         if problem is not None:
             report(problem)
             return 1
@@ -328,7 +345,17 @@ def _run_window(
                 _remove_database_files(paths.db)
             return 0
 
-    ctx = build_context(db, paths, open_settings(paths), actor=actor, is_demo=demo)
+    signed_in = _sign_in(db, paths, is_new, demo_password, self_test, user, report)
+    if signed_in is None:
+        return 1 if self_test else 0
+    ctx = build_context(
+        db,
+        paths,
+        open_settings(paths),
+        actor=signed_in,
+        is_demo=demo,
+        demo_password=demo_password,
+    )
     try:
         window = build_window(ctx)
     except PeerDeskError as exc:
@@ -357,6 +384,34 @@ def _run_window(
     finally:
         _dispose(window)
     return REBUILD if ctx.rebuild_requested else code
+
+
+def _sign_in(
+    db: Database,
+    paths: Paths,
+    is_new: bool,
+    demo_password: str,
+    self_test: bool,
+    user: str | None,
+    report: Callable[[str], None],
+) -> Actor | None:
+    """Who the window opens for: the first administrator or a sign-in (audited), before any
+    record is shown; None when nobody signed in. A new house whose first administrator was
+    not made is removed, as when the welcome is closed."""
+    from peerdesk.ui.start import sign_in_at_start
+
+    actor = sign_in_at_start(
+        db,
+        is_new=is_new,
+        demo_password=demo_password,
+        self_test=self_test,
+        user=user,
+        report=report,
+    )
+    if actor is None and is_new and not self_test and not demo_password:
+        db.close()
+        _remove_database_files(paths.db)
+    return actor
 
 
 def _dispose(window: QWidget) -> None:

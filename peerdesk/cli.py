@@ -140,7 +140,7 @@ def _positive_float(text: str) -> float:
 def _cmd_gui(ctx: Context) -> int:
     from peerdesk.app import run_gui
 
-    return run_gui(ctx.paths, demo=ctx.args.demo, self_test=ctx.args.self_test)
+    return run_gui(ctx.paths, demo=ctx.args.demo, self_test=ctx.args.self_test, user=ctx.args.user)
 
 
 def _cmd_demo(ctx: Context) -> int:
@@ -298,6 +298,49 @@ def _cmd_export_report(ctx: Context) -> int:
     saved = save_report(db, actor, ctx.args.kind, options, Path(ctx.args.out))
     print(f"{saved.title} ({saved.detail}) written to {saved.path}")
     return EXIT_OK
+
+
+def _cmd_export_audit(ctx: Context) -> int:
+    from peerdesk.core import audit_log
+    from peerdesk.core.files import write_atomically
+    from peerdesk.reports.audit_log import render_audit_log
+
+    args = ctx.args
+    actor = ctx.actor()
+    db = ctx.open_db()
+    with db.read() as s:
+        audit_filter = audit_log.AuditFilter(
+            user_id=audit_log.find_person(s, actor, args.by) if args.by else None,
+            entity=args.record[0] if args.record else None,
+            entity_id=args.record[1] if args.record else None,
+            date_from=args.start,
+            date_to=args.end,
+        )
+        data = audit_log.gather_audit_log(s, actor, audit_log.AuditLogOptions(audit_filter))
+    out_path = Path(args.out)
+    with write_atomically(out_path) as out:
+        render_audit_log(out, data)
+    audit_log.record_printed(db, actor, data, str(out_path))
+    print(f"Audit log ({len(data.lines)} of {data.matching} lines) written to {out_path}")
+    print(data.chain.sentence())
+    return EXIT_OK
+
+
+def _record(text: str) -> tuple[str, int | None]:
+    """``residents`` or ``residents:12`` (a kind of record, optionally one record)."""
+    from peerdesk.core.audit_log import RECORD_KINDS
+
+    kind, _, number = text.partition(":")
+    if kind not in RECORD_KINDS:
+        raise argparse.ArgumentTypeError(
+            f"{kind!r} is not a kind of record; use one of {', '.join(RECORD_KINDS)}"
+        )
+    if not number:
+        return kind, None
+    try:
+        return kind, int(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{number!r} is not a record number") from None
 
 
 # --------------------------------------------------------------------------- backups
@@ -651,6 +694,25 @@ def build_parser() -> argparse.ArgumentParser:
     csv_parser.add_argument("--out", required=True, metavar="FILE.csv")
     csv_parser.set_defaults(handler=_cmd_export_csv)
     _add_report_parsers(kinds)
+    audit_parser = kinds.add_parser(
+        "audit", help="the audit log (PDF): who did what, and whether the trail is whole"
+    )
+    audit_parser.add_argument("--out", required=True, metavar="FILE.pdf")
+    audit_parser.add_argument(
+        "--from", dest="start", type=_iso_date, metavar="YYYY-MM-DD", help="first day"
+    )
+    audit_parser.add_argument(
+        "--to", dest="end", type=_iso_date, metavar="YYYY-MM-DD", help="last day"
+    )
+    audit_parser.add_argument("--by", metavar="USERNAME", help="only this account's lines")
+    audit_parser.add_argument(
+        "--record",
+        type=_record,
+        metavar="KIND[:ID]",
+        help="only lines about one kind of record (residents, peer_sessions, users, …) or one "
+        "record of it (residents:12)",
+    )
+    audit_parser.set_defaults(handler=_cmd_export_audit)
 
     import_parser = commands.add_parser(
         "import", help="bring residents or peer mentors in from a .csv or .xlsx spreadsheet"

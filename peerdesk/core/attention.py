@@ -261,9 +261,13 @@ def credentials_expiring(
     ]
 
 
-def open_action_items(s: Session, as_of: dt.date) -> list[OpenActionItem]:
-    """Action items not yet done, overdue ones first, then by due date."""
-    rows = s.execute(
+def open_action_items(
+    s: Session, as_of: dt.date, *, about_user: int | None = None
+) -> list[OpenActionItem]:
+    """Action items not yet done, overdue ones first, then by due date. With ``about_user``,
+    only the items of the notes about the peer mentor linked to that account (what a peer
+    mentor may read)."""
+    query = (
         select(
             ActionItem.id,
             ActionItem.note_id,
@@ -277,7 +281,10 @@ def open_action_items(s: Session, as_of: dt.date) -> list[OpenActionItem]:
         .join(Mentor, Mentor.id == SupervisionNote.mentor_id)
         .where(ActionItem.done_on.is_(None), SupervisionNote.voided_at.is_(None))
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
-    ).all()
+    )
+    if about_user is not None:
+        query = query.where(Mentor.user_id == about_user)
+    rows = s.execute(query).all()
     return [
         OpenActionItem(
             iid,

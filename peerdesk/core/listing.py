@@ -42,6 +42,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from peerdesk.core import clock, vocab
 from peerdesk.core.attention import CADENCE_WINDOW_DAYS
+from peerdesk.core.audit import Actor
 from peerdesk.core.models import (
     ActionItem,
     Credential,
@@ -53,6 +54,7 @@ from peerdesk.core.models import (
     SessionAttendee,
     SupervisionNote,
 )
+from peerdesk.core.permissions import Action
 from peerdesk.core.services._common import fmt_date
 from peerdesk.core.views import resident_overview
 
@@ -160,6 +162,9 @@ class ListQuery:
     sort_key: str | None = None
     descending: bool = False
     as_of: dt.date | None = None
+    # Supervision notes: None shows every note; an account id shows only the notes about the
+    # peer mentor linked to that account (see :func:`notes_reader`).
+    notes_about_user: int | None = None
 
     def sorted_by(self, key: str, *, descending: bool) -> ListQuery:
         return replace(self, sort_key=key, descending=descending)
@@ -172,6 +177,7 @@ class ListQuery:
             sort_key=self.sort_key,
             descending=self.descending,
             as_of=self.as_of,
+            notes_about_user=self.notes_about_user,
         )
 
 
@@ -754,6 +760,29 @@ def _note_filters(query: ListQuery) -> list[ColumnElement[bool]]:
     return clauses
 
 
+NO_ACCOUNT = 0  # no account has this id: the notes about "nobody", for a role that reads none
+
+
+def notes_reader(actor: Actor) -> int | None:
+    """What :attr:`ListQuery.notes_about_user` is for ``actor``: None when they may read every
+    supervision note, their account when they may read only the notes about themselves, and
+    :data:`NO_ACCOUNT` when they may read none (the services refuse the same)."""
+    if actor.may(Action.READ_ALL_SUPERVISION):
+        return None
+    if actor.may(Action.READ_OWN_SUPERVISION) and actor.user_id is not None:
+        return actor.user_id
+    return NO_ACCOUNT
+
+
+def _note_scope(query: ListQuery) -> list[ColumnElement[bool]]:
+    clauses = _voided_scope(SupervisionNote.voided_at)(query)
+    if query.notes_about_user is not None:
+        # A subquery, not the joined mentor: the count reads supervision_notes alone.
+        theirs = select(Mentor.id).where(Mentor.user_id == query.notes_about_user)
+        clauses.append(SupervisionNote.mentor_id.in_(theirs))
+    return clauses
+
+
 SUPERVISION = ListSpec(
     name="supervision",
     noun="supervision note",
@@ -808,7 +837,7 @@ SUPERVISION = ListSpec(
     # Every note is about a mentor (a required foreign key): count the notes alone.
     count_source=lambda query: query.select_from(SupervisionNote),
     where=_note_filters,
-    scope=_voided_scope(SupervisionNote.voided_at),
+    scope=_note_scope,
     default_sort="date",
     default_descending=True,
     voided=SupervisionNote.voided_at.is_not(None),

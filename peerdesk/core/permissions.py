@@ -9,6 +9,7 @@ the service, which knows whose record it is.
 from __future__ import annotations
 
 from enum import StrEnum
+from html import escape
 
 from peerdesk.core.vocab import Role
 
@@ -79,3 +80,58 @@ def allowed(role: Role, action: Action) -> bool:
 
 def refusal(role: Role, action: Action) -> str:
     return f"A {role.label.lower()} account may not {action.value}. Ask an administrator."
+
+
+# --------------------------------------------------------------------------- the table in words
+
+# Cells the table alone cannot say: the service narrows them further (a peer mentor's own
+# records), or an administrator allows them per account (a viewer printing named reports).
+QUALIFIED: dict[tuple[Role, Action], str] = {
+    (Role.PEER_MENTOR, Action.LOG_SESSIONS): "own",
+    (Role.PEER_MENTOR, Action.READ_OWN_SUPERVISION): "own",
+    (Role.PEER_MENTOR, Action.ACKNOWLEDGE_SUPERVISION): "own",
+    (Role.VIEWER, Action.PRINT_IDENTIFIED): "if allowed",
+}
+
+YES = "yes"
+NO = "—"
+
+
+def role_table_rows() -> list[tuple[str, tuple[str, ...]]]:
+    """The role × action table as rows: what may be done, then one cell per role (in the
+    order of :class:`Role`): "yes", "own", "if allowed" or "—"."""
+    return [
+        (action.value[0].upper() + action.value[1:], tuple(_cell(role, action) for role in Role))
+        for action in Action
+    ]
+
+
+def _cell(role: Role, action: Action) -> str:
+    if (role, action) in QUALIFIED:
+        return QUALIFIED[(role, action)]
+    return YES if allowed(role, action) else NO
+
+
+def role_table(html: bool = False) -> str:
+    """The role table as the user guide prints it: plain text (aligned columns) or an HTML
+    ``<table>``. A test keeps the guide and this function equal."""
+    heading = ("What", *(role.label for role in Role))
+    rows = role_table_rows()
+    if html:
+        lines = ['<table class="roles">']
+        lines.append("<tr>" + "".join(f"<th>{escape(h)}</th>" for h in heading) + "</tr>")
+        for what, cells in rows:
+            lines.append(
+                f"<tr><td>{escape(what)}</td>"
+                + "".join(f"<td>{escape(cell)}</td>" for cell in cells)
+                + "</tr>"
+            )
+        lines.append("</table>")
+        return "\n".join(lines)
+    widths = [max(len(heading[0]), *(len(what) for what, _ in rows))]
+    widths += [max(len(label), 10) for label in heading[1:]]
+    table = [heading, *((what, *cells) for what, cells in rows)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in table
+    )

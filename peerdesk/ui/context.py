@@ -35,6 +35,8 @@ class UiContext:
     is_demo: bool = False
     # Set by request_rebuild; the composition root reads it once the window has closed.
     rebuild_requested: bool = False
+    # The demo house's shared password, shown on its sign-in and lock screens ("" otherwise).
+    demo_password: str = ""
 
     def announce(self, table: str, record_id: int = 0) -> None:
         """Tell the window a record of ``table`` was written."""

@@ -1,8 +1,9 @@
 """From a clean profile to the first resident, and a defect in the window, end to end.
 
 Both run PeerDesk the way a double-click does (``peerdesk`` with no arguments, through
-``cli.main``), with the real welcome, the real intake form and the real message box; only
-each dialog's ``exec`` is replaced by what a person would do in it, so nothing waits.
+``cli.main``), with the real welcome, the real first administrator, the real intake form and
+the real message box; only each dialog's ``exec`` is replaced by what a person would do in
+it, so nothing waits.
 """
 
 from __future__ import annotations
@@ -21,12 +22,30 @@ from peerdesk import cli, logs
 from peerdesk.core import audit
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
-from peerdesk.core.models import Resident
+from peerdesk.core.models import Resident, User
 from peerdesk.core.services import settings as settings_service
 from peerdesk.paths import default_paths
+from peerdesk.ui.dialogs.first_admin import FirstAdministratorDialog
 from peerdesk.ui.dialogs.resident import ResidentDialog
 from peerdesk.ui.dialogs.welcome import WelcomeDialog
 from peerdesk.ui.main_window import MainWindow
+
+
+def make_the_administrator(seen: dict[str, object]) -> Callable[[FirstAdministratorDialog], int]:
+    """What the house manager does in the first administrator form: their name, a passphrase
+    twice, and Create account."""
+
+    def fill(dialog: FirstAdministratorDialog) -> int:
+        dialog.show()
+        seen["first administrator"] = dialog.windowTitle()
+        QTest.keyClicks(dialog.full_name, "Dana Whitaker")  # suggests the username
+        QTest.keyClicks(dialog.password, "a long passphrase for the office")
+        QTest.keyClicks(dialog.password_again, "a long passphrase for the office")
+        dialog.ok_button.click()
+        seen["administrator problems"] = [dialog.banner.text()] if dialog.isVisible() else []
+        return dialog.result()
+
+    return fill
 
 
 def once_the_window_is_up(step: Callable[[MainWindow], None]) -> None:
@@ -85,12 +104,14 @@ def test_a_clean_profile_goes_from_the_welcome_to_the_first_resident(
         seen["home"] = window.home.status_text
 
     monkeypatch.setattr(WelcomeDialog, "exec", type_the_house_name)
+    monkeypatch.setattr(FirstAdministratorDialog, "exec", make_the_administrator(seen))
     monkeypatch.setattr(ResidentDialog, "exec", admit_the_first_resident)
     once_the_window_is_up(first_resident)
 
     assert cli.main([]) == 0
     assert seen["welcome"] == "Welcome to PeerDesk"
-    assert seen["title"] == "PeerDesk — Hope Street House"
+    assert seen["administrator problems"] == []
+    assert seen["title"] == "PeerDesk — Hope Street House — Dana Whitaker"
     assert seen["intake"] == "New resident: intake"
     assert seen["intake problems"] == []
     assert seen["rows"] == ["Doe, Jamie"]
@@ -100,6 +121,10 @@ def test_a_clean_profile_goes_from_the_welcome_to_the_first_resident(
         assert audit.verify_chain(s) == []
         names = s.execute(select(Resident.first_name, Resident.last_name, Resident.room)).all()
         assert [tuple(row) for row in names] == [("Jamie", "Doe", "3")]
+        accounts = s.execute(select(User.username, User.full_name, User.role)).all()
+        assert [(u, n, str(r)) for u, n, r in accounts] == [
+            ("dana", "Dana Whitaker", "administrator")
+        ]
     assert paths.settings_file.is_file() and paths.log_file.is_file()
     assert not paths.lock_file.exists()
 
@@ -132,6 +157,7 @@ def test_a_defect_in_a_slot_is_one_sentence_copy_details_and_the_traceback_in_th
         return QMessageBox.StandardButton.Ok
 
     monkeypatch.setattr(QMessageBox, "exec", look_and_copy)
+    monkeypatch.setattr(FirstAdministratorDialog, "exec", make_the_administrator({}))
     after: list[str] = []
 
     def trigger_the_defect(window: MainWindow) -> None:

@@ -15,10 +15,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from peerdesk import app
-from peerdesk.core import listing
+from peerdesk.core import listing, vocab
+from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.errors import ValidationError
 from peerdesk.core.services import settings as settings_service
+from peerdesk.core.services import users
 from peerdesk.ui import messages
 from peerdesk.ui.main_window import MainWindow
 from tests.window_support import Messages, copy_of, demo_house, patch_dialog, paths_for
@@ -125,18 +127,38 @@ def test_a_file_that_is_not_a_database_is_one_sentence(
     )
 
 
+def make_first_administrator(
+    _parent: object, db: Database, *, existing_house: bool
+) -> Actor | None:
+    """What the first-administrator form does when Dana fills it in."""
+    with db.begin() as s:
+        users.create_user(
+            s,
+            Actor.local_administrator(),
+            "dana",
+            "Dana Whitaker",
+            vocab.Role.ADMINISTRATOR,
+            "porch swing after supper",
+        )
+        return users.sign_in(s, "dana", "porch swing after supper").actor
+
+
 def test_first_run_asks_the_house_name_then_opens_the_window(
     qapp: QApplication, tmp_path: Path, shown: Messages, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers = ["   ", "Maple House"]
     asked = patch_dialog(monkeypatch, "welcome", "WelcomeDialog", lambda *a: answers.pop(0))
+    made = patch_dialog(
+        monkeypatch, "first_admin", "FirstAdministratorDialog", make_first_administrator
+    )
     paths = paths_for(tmp_path / "peerdesk.sqlite3", tmp_path / "profile")
     titles: list[str] = []
     close_when_shown(titles)
     assert app.run_gui(paths) == 0
     assert len(asked) == 2, "asked again after a blank name"
+    assert len(made) == 1 and made[0][2] is False, "a new house, not an old one"
     assert shown.texts("warning") == ["The house's name is required."]
-    assert titles == ["PeerDesk — Maple House"]
+    assert titles == ["PeerDesk — Maple House — Dana Whitaker"]
     with Database.open(paths.db) as db, db.read() as s:
         assert settings_service.get_settings(s).house_name == "Maple House"
     assert (paths.config_dir / "peerdesk.ini").is_file(), "the layout was saved on closing"
@@ -170,7 +192,9 @@ def test_demo_opens_a_labelled_house_in_a_throwaway_folder(
     paths = paths_for(tmp_path / "real" / "peerdesk.sqlite3", tmp_path / "profile")
     code, lines = self_test(paths, demo=True)
     assert code == 0, lines
-    assert lines[0] == "ok   window: PeerDesk — Riverbend Recovery House (demo) — DEMO"
+    assert lines[0] == (
+        "ok   window: PeerDesk — Riverbend Recovery House (demo) — DEMO — Demo Administrator"
+    )
     assert made and made[0].name.startswith("peerdesk-demo-")
     assert not made[0].exists(), "the demo house is thrown away afterwards"
     assert not paths.db.exists(), "the house's own database is never touched"
@@ -274,6 +298,7 @@ def test_a_window_that_cannot_be_built_is_one_sentence_and_a_log_entry(
         raise KeyError("a defect")
 
     monkeypatch.setattr(app, "build_window", broken)
+    patch_dialog(monkeypatch, "first_admin", "FirstAdministratorDialog", make_first_administrator)
     assert app.run_gui(house_paths) == 1
     ((kind, _title, text),) = shown.shown
     assert kind == "error" and text.startswith("PeerDesk could not open its window")

@@ -15,14 +15,17 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from peerdesk import app
-from peerdesk.core import backup
+from peerdesk.core import backup, vocab
+from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.models import Resident
+from peerdesk.core.services import users
 from peerdesk.core.services.settings import name_house
 from peerdesk.paths import Paths
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.backup import DRIVE_FOLDER, FOLDER_SETTING
 from peerdesk.ui.dialogs.restore import RestoreRequest, RestoreRun, RestoreWizard
+from peerdesk.ui.dialogs.sign_in import SignInDialog
 from peerdesk.ui.features.backup import BackupFeature
 from peerdesk.ui.main_window import MainWindow
 from tests import factories as f
@@ -380,10 +383,29 @@ def test_a_good_backup_is_restored_and_the_window_comes_back_on_its_records(
     paths: Paths = paths_for(copy_house(house_file, tmp_path / "pc"), tmp_path / "profile")
     drive = tmp_path / "usb" / DRIVE_FOLDER
     with Database.open(paths.db) as db:
+        with db.begin() as s:
+            users.create_user(
+                s, Actor.local_administrator(), "dana", "Dana Whitaker",
+                vocab.Role.ADMINISTRATOR, "porch swing after supper",
+            )  # fmt: skip
         made = usb_backup(db, drive)
         expected = table_rows(paths.db)
         add_resident_after_the_backup(db)
     app.open_settings(paths).setValue(FOLDER_SETTING, str(drive))
+
+    # Dana signs in at the start, and again once the window comes back on the restored house.
+    sign_ins: list[str] = []
+
+    def type_the_password(dialog: SignInDialog) -> int:
+        dialog.show()
+        dialog.username.setText("dana")
+        dialog.password.setText("porch swing after supper")
+        dialog.accept()
+        assert dialog.actor is not None, dialog.banner.text()
+        sign_ins.append(dialog.actor.username)
+        return dialog.result()
+
+    monkeypatch.setattr(SignInDialog, "exec", type_the_password)
 
     def drive_the_wizard(parent: QWidget, ctx: UiContext) -> RestoreRequest | None:
         wizard = RestoreWizard(parent, ctx)
@@ -421,6 +443,7 @@ def test_a_good_backup_is_restored_and_the_window_comes_back_on_its_records(
     assert app.run_gui(paths) == 0
 
     assert len(windows) == 2, "the window was built again after the restore"
+    assert sign_ins == ["dana", "dana"], "a sign-in before each window"
     assert "Added" in windows[0]["names"]  # type: ignore[operator]
     assert "Added" not in windows[1]["names"]  # type: ignore[operator]
     assert windows[1]["title"] == windows[0]["title"]

@@ -80,3 +80,27 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
 
     yield "user guide", GuideWindow(parent, ctx)
     yield "about", AboutDialog(parent, ctx)
+    yield from _account_forms(parent, ctx)
+
+
+def _account_forms(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, QDialog]]:
+    """Signing in, the first administrator, and what the signed-in person's role may open."""
+    from peerdesk.core.permissions import Action
+    from peerdesk.ui.dialogs.accounts import (
+        AccountDialog,
+        ChangePasswordDialog,
+        UserAccountsDialog,
+    )
+    from peerdesk.ui.dialogs.audit_log import AuditLogDialog
+    from peerdesk.ui.dialogs.first_admin import FirstAdministratorDialog
+    from peerdesk.ui.dialogs.sign_in import SignInDialog
+
+    yield "sign in", SignInDialog(parent, ctx.db)
+    yield "first administrator", FirstAdministratorDialog(parent, ctx.db, existing_house=False)
+    if ctx.actor.user_id is not None:
+        yield "change my password", ChangePasswordDialog(parent, ctx)
+    if ctx.actor.may(Action.MANAGE_ACCOUNTS):
+        yield "user accounts", UserAccountsDialog(parent, ctx)
+        yield "add account", AccountDialog(parent, ctx)
+    if ctx.actor.may(Action.READ_AUDIT):
+        yield "audit log", AuditLogDialog(parent, ctx)

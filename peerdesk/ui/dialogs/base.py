@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from peerdesk.core.db import Database
 from peerdesk.core.errors import FieldError, PeerDeskError, ValidationError
 from peerdesk.core.services._common import fmt_date
 from peerdesk.ui.context import UiContext
@@ -103,6 +104,10 @@ class FormDialog(QDialog):
         assert self._ctx is not None, "this form works without a database"
         return self._ctx
 
+    def database(self) -> Database:
+        """The database the form reads and saves (forms shown before the window override it)."""
+        return self.ctx.db
+
     # -- parts -----------------------------------------------------------------------------
 
     @property
@@ -125,7 +130,7 @@ class FormDialog(QDialog):
     def read(self, load: Callable[[Session], None]) -> bool:
         """Run ``load`` in a read session; a PeerDeskError shows in the banner and disables OK."""
         try:
-            with self.ctx.db.read() as s:
+            with self.database().read() as s:
                 load(s)
         except PeerDeskError as exc:
             self.show_refusal(str(exc))
@@ -195,7 +200,7 @@ class FormDialog(QDialog):
             self.banner.clear_message()
         own = self._widget_problems()
         try:
-            with self.ctx.db.begin() as s:
+            with self.database().begin() as s:
                 saved = self._write(s)
                 if own:
                     raise ValidationError(*own)  # roll back: the form is not right yet

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from peerdesk.core import attention, clock
+from peerdesk.core import attention, clock, listing
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services._common import fmt_date
 from peerdesk.ui.context import UiContext
@@ -327,7 +327,10 @@ class HomeTab(QWidget):
             due = attention.assessments_due(s, today)
             cadence = [m for m in attention.supervision_cadence(s, today) if m.overdue]
             expiring = attention.credentials_expiring(s, today)
-            items = attention.open_action_items(s, today)
+            # A peer mentor reads only the action items of the notes about themselves.
+            items = attention.open_action_items(
+                s, today, about_user=listing.notes_reader(self.ctx.actor)
+            )
             last_backup = attention.last_verified_backup(s)
             backup_warning = _usb_backup_warning(s)
         self.heading.setText(house.house_name or self.tr("PeerDesk"))

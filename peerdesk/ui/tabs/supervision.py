@@ -65,6 +65,7 @@ class SupervisionTab(RecordTab):
             date_from=start,
             date_to=end,
             kind=chosen(vocab.SupervisionKind, self.kind_filter),
+            notes_about_user=listing.notes_reader(self.ctx.actor),
         )
 
     def clear_filters(self) -> None:
