@@ -73,6 +73,7 @@ _REPORTS = "peerdesk.ui.features.reports"
 _BACKUP = "peerdesk.ui.features.backup"
 _ACCOUNTS = "peerdesk.ui.features.accounts"
 _IMPORTS = "peerdesk.ui.features.imports"
+_HOUSE = "peerdesk.ui.features.house"
 
 MENUS: dict[str, MenuEntry] = {
     "new_record": MenuEntry(("File", "New record…"), "Ctrl+N"),
@@ -91,6 +92,7 @@ MENUS: dict[str, MenuEntry] = {
     "verify": MenuEntry(("House", "Verify a backup…"), "", _BACKUP),
     "restore": MenuEntry(("House", "Restore a backup…"), "", _BACKUP),
     "recovery_sheet": MenuEntry(("House", "Recovery sheet…"), "", _BACKUP),
+    "house_settings": MenuEntry(("House", "House settings…"), "", _HOUSE),
     "accounts": MenuEntry(("House", "User accounts…"), "", _ACCOUNTS),
     "password": MenuEntry(("House", "Change my password…"), "", _ACCOUNTS),
     "audit": MenuEntry(("House", "Audit log…"), "", _ACCOUNTS),

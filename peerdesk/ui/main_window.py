@@ -40,6 +40,7 @@ FEATURES: tuple[str, ...] = (
     "peerdesk.ui.features.imports",
     "peerdesk.ui.features.reports",
     "peerdesk.ui.features.backup",
+    "peerdesk.ui.features.house",
     "peerdesk.ui.features.accounts",
     "peerdesk.ui.features.help",
 )

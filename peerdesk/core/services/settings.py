@@ -88,7 +88,9 @@ class SettingsChange:
     is_demo: bool | None = None
 
 
-_LIMITS: dict[str, tuple[str, int, int]] = {
+# The numeric settings: their label and the lowest and highest value allowed (the window's
+# spin boxes use the same bounds).
+LIMITS: dict[str, tuple[str, int, int]] = {
     "supervisions_per_month": ("Supervisions a month", 0, 31),
     "long_supervision_minutes": ("Minutes of the long supervision", 0, 480),
     "assessment_interval_days": ("Days between assessments", 1, 365),
@@ -118,8 +120,8 @@ def update_settings(s: Session, actor: Actor, change: SettingsChange) -> dto.Hou
             except ValidationError as exc:
                 problems.add("retention_checkpoints", str(exc))
                 continue
-        elif f.name in _LIMITS:
-            label, low, high = _LIMITS[f.name]
+        elif f.name in LIMITS:
+            label, low, high = LIMITS[f.name]
             problems.in_range(int(str(value)), f.name, label, low, high, required=True)
         elif isinstance(value, vocab.PaperSize | vocab.DateOrder):
             value = value.value

@@ -75,9 +75,14 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
     yield "verify backup", VerifyBackupDialog(parent, ctx)
     yield "restore", RestoreWizard(parent, ctx)
     yield "recovery sheet", RecoverySheetDialog(parent, ctx)
+    from peerdesk.core.permissions import Action
     from peerdesk.ui.dialogs.about import AboutDialog
     from peerdesk.ui.dialogs.guide import GuideWindow
 
+    if ctx.actor.may(Action.MANAGE_SETTINGS):
+        from peerdesk.ui.dialogs.house_settings import HouseSettingsDialog
+
+        yield "house settings", HouseSettingsDialog(parent, ctx)
     yield "user guide", GuideWindow(parent, ctx)
     yield "about", AboutDialog(parent, ctx)
     yield from _account_forms(parent, ctx)
