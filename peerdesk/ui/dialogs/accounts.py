@@ -38,7 +38,12 @@ from peerdesk.core.services.users import UserAccount
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, vocab_text
-from peerdesk.ui.dialogs.first_admin import passphrase_rule, suggested_username
+from peerdesk.ui.dialogs.first_admin import (
+    UsernameSuggestion,
+    passphrase_rule,
+    password_box,
+    same_passphrase,
+)
 from peerdesk.ui.widgets.choices import ChoiceCombo
 from peerdesk.ui.widgets.forms import FormSection, MessageBanner, buddy_label
 
@@ -64,19 +69,6 @@ def role_summary(role: vocab.Role) -> str:
         ),
     }
     return summaries[role]
-
-
-def _same_passphrase(first: QLineEdit, again: QLineEdit, field: str) -> list[FieldError]:
-    if first.text() and again.text() != first.text():
-        return [FieldError(field, _tr("The two passphrases are not the same; type it again."))]
-    return []
-
-
-def _password_box(parent: QWidget) -> QLineEdit:
-    box = QLineEdit(parent)
-    box.setEchoMode(QLineEdit.EchoMode.Password)
-    box.setMaxLength(1024)
-    return box
 
 
 class _RoleFields:
@@ -161,8 +153,8 @@ class AccountDialog(FormDialog):
         what = FormSection(self.tr("What they may do"), self.errors, self.body)
         self.role_fields = _RoleFields(self, what)
         secret = FormSection(self.tr("First passphrase"), self.errors, self.body)
-        self.password = _password_box(self.body)
-        self.password_again = _password_box(self.body)
+        self.password = password_box(self.body)
+        self.password_again = password_box(self.body)
         secret.add_field(self.tr("Pa&ssphrase:"), self.password, "password", hint=passphrase_rule())
         secret.add_field(
             self.tr("Passphrase a&gain:"),
@@ -177,9 +169,7 @@ class AccountDialog(FormDialog):
         column.addWidget(what)
         column.addWidget(secret)
         column.addStretch(1)
-        self._typed_username = False
-        self.full_name.textEdited.connect(self._on_full_name_text_edited)
-        self.username.textEdited.connect(self._on_username_text_edited)
+        UsernameSuggestion(self.full_name, self.username)
         self.read(self._load)
         self.role_fields.role.set_value(vocab.Role.PEER_MENTOR)
         self.set_ok_text(self.tr("&Add account"))
@@ -197,15 +187,8 @@ class AccountDialog(FormDialog):
     def _load(self, s: Session) -> None:
         self.role_fields.load_mentors(accounts.mentor_choices(s, self.ctx.actor), None)
 
-    def _on_full_name_text_edited(self, text: str) -> None:
-        if not self._typed_username:
-            self.username.setText(suggested_username(text))
-
-    def _on_username_text_edited(self, _text: str) -> None:
-        self._typed_username = True
-
     def _widget_problems(self) -> list[FieldError]:
-        return _same_passphrase(self.password, self.password_again, "password_again")
+        return same_passphrase(self.password, self.password_again, "password_again")
 
     def _write(self, s: Session) -> UserAccount:
         made = users.create_user(
@@ -305,8 +288,8 @@ class ResetPasswordDialog(FormDialog):
         )
         heading.setWordWrap(True)
         section = FormSection("", self.errors, self.body)
-        self.password = _password_box(self.body)
-        self.password_again = _password_box(self.body)
+        self.password = password_box(self.body)
+        self.password_again = password_box(self.body)
         section.add_field(
             self.tr("New &passphrase:"), self.password, "password", hint=passphrase_rule()
         )
@@ -330,7 +313,7 @@ class ResetPasswordDialog(FormDialog):
         return None
 
     def _widget_problems(self) -> list[FieldError]:
-        return _same_passphrase(self.password, self.password_again, "password_again")
+        return same_passphrase(self.password, self.password_again, "password_again")
 
     def _write(self, s: Session) -> UserAccount:
         return users.reset_password(s, self.ctx.actor, self.account.id, self.password.text())
@@ -349,9 +332,9 @@ class ChangePasswordDialog(FormDialog):
         super().__init__(parent, ctx, "")
         self.setWindowTitle(self.tr("Change my password"))
         section = FormSection("", self.errors, self.body)
-        self.old_password = _password_box(self.body)
-        self.new_password = _password_box(self.body)
-        self.new_password_again = _password_box(self.body)
+        self.old_password = password_box(self.body)
+        self.new_password = password_box(self.body)
+        self.new_password_again = password_box(self.body)
         section.add_field(self.tr("&Current password:"), self.old_password, "old_password")
         section.add_field(
             self.tr("&New passphrase:"), self.new_password, "new_password", hint=passphrase_rule()
@@ -372,7 +355,7 @@ class ChangePasswordDialog(FormDialog):
         return cls(parent, ctx).exec() == QDialog.DialogCode.Accepted
 
     def _widget_problems(self) -> list[FieldError]:
-        return _same_passphrase(self.new_password, self.new_password_again, "new_password_again")
+        return same_passphrase(self.new_password, self.new_password_again, "new_password_again")
 
     def _write(self, s: Session) -> UserAccount:
         return users.change_own_password(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,47 @@ def suggested_username(full_name: str) -> str:
     first = full_name.split()[0] if full_name.split() else ""
     plain = unicodedata.normalize("NFKD", first.lower())
     return "".join(ch for ch in plain if ch.isascii() and (ch.isalnum() or ch in "._-"))
+
+
+def same_passphrase(first: QLineEdit, again: QLineEdit, field: str) -> list[FieldError]:
+    """The form's own check that the passphrase was typed the same twice (under ``field``)."""
+    if first.text() and again.text() != first.text():
+        return [
+            FieldError(
+                field,
+                QCoreApplication.translate(
+                    "accounts", "The two passphrases are not the same; type it again."
+                ),
+            )
+        ]
+    return []
+
+
+def password_box(parent: QWidget) -> QLineEdit:
+    """A box whose typing shows as dots."""
+    box = QLineEdit(parent)
+    box.setEchoMode(QLineEdit.EchoMode.Password)
+    box.setMaxLength(1024)
+    return box
+
+
+class UsernameSuggestion(QObject):
+    """Fills the username from the full name as it is typed, until the person types a
+    username of their own."""
+
+    def __init__(self, full_name: QLineEdit, username: QLineEdit) -> None:
+        super().__init__(username)
+        self.username = username
+        self.typed = False
+        full_name.textEdited.connect(self._on_full_name_text_edited)
+        username.textEdited.connect(self._on_username_text_edited)
+
+    def _on_full_name_text_edited(self, text: str) -> None:
+        if not self.typed:
+            self.username.setText(suggested_username(text))
+
+    def _on_username_text_edited(self, _text: str) -> None:
+        self.typed = True
 
 
 class FirstAdministratorDialog(FormDialog):
@@ -84,12 +125,8 @@ class FirstAdministratorDialog(FormDialog):
         self.username = QLineEdit(self.body)
         self.username.setMaxLength(40)
         self.username.setPlaceholderText(self.tr("for example: dana"))
-        self.password = QLineEdit(self.body)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(1024)
-        self.password_again = QLineEdit(self.body)
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_again.setMaxLength(1024)
+        self.password = password_box(self.body)
+        self.password_again = password_box(self.body)
         section.add_field(self.tr("&Full name:"), self.full_name, "full_name")
         section.add_field(
             self.tr("&Username:"),
@@ -109,9 +146,7 @@ class FirstAdministratorDialog(FormDialog):
                 "their passphrase, nobody can set a new one: make a second administrator soon."
             ),
         )
-        self._typed_username = False
-        self.full_name.textEdited.connect(self._on_full_name_text_edited)
-        self.username.textEdited.connect(self._on_username_text_edited)
+        UsernameSuggestion(self.full_name, self.username)
 
         column = QVBoxLayout(self.body)
         column.addWidget(intro)
@@ -132,22 +167,8 @@ class FirstAdministratorDialog(FormDialog):
             return dialog.actor
         return None
 
-    def _on_full_name_text_edited(self, text: str) -> None:
-        if not self._typed_username:
-            self.username.setText(suggested_username(text))
-
-    def _on_username_text_edited(self, _text: str) -> None:
-        self._typed_username = True
-
     def _widget_problems(self) -> list[FieldError]:
-        if self.password.text() and self.password_again.text() != self.password.text():
-            return [
-                FieldError(
-                    "password_again",
-                    self.tr("The two passphrases are not the same; type it again."),
-                )
-            ]
-        return []
+        return same_passphrase(self.password, self.password_again, "password_again")
 
     def _write(self, s: Session) -> Actor:
         password = self.password.text()
