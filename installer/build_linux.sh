@@ -64,7 +64,7 @@ run --self-test                                   # a new, empty house
 run --db "$work/house.sqlite3" demo --residents 12 --years 1 | tee "$work/demo.txt"
 PEERDESK_PASSWORD=$(sed -n 's/^demo password: //p' "$work/demo.txt")
 export PEERDESK_PASSWORD
-run --db "$work/house.sqlite3" --self-test        # every form, on a house with records
+run --db "$work/house.sqlite3" --user admin --self-test  # every form, signed in, on a house with records
 for report in roster outcomes facesheet; do
   run --db "$work/house.sqlite3" --user admin export "$report" --out "$work/$report.pdf"
   head -c 5 "$work/$report.pdf" | grep -q '%PDF-' || { echo "$report.pdf is not a PDF" >&2; exit 1; }
