@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QLocale, QSettings, Qt, QTimer
 from PySide6.QtCore import Signal as _Signal
@@ -37,6 +37,11 @@ from peerdesk.core.services import mentors as mentor_service
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.models.sql_table import RECORD_ID_ROLE, SqlTableModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from peerdesk.core.audit import Actor
 
 SEARCH_DELAY_MS = 200
 
@@ -173,6 +178,8 @@ class RecordTab(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.setAccessibleName(self.tr("{tab} actions").format(tab=self.title()))
         self._selection_actions: list[QAction] = []
+        self._filter_combos: list[QComboBox] = []
+        self._date_ranges: list[DateRangeFilter] = []
 
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
@@ -255,10 +262,17 @@ class RecordTab(QWidget):
         return ListQuery(search=self.search.text(), show_voided=self._show_voided)
 
     def clear_filters(self) -> None:
-        """Back to a view in which any record of this kind can be found."""
+        """Back to a view in which any record of this kind can be found: no search, every
+        filter on its "All …" entry and any date (the query is not run again here)."""
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
+        for combo in self._filter_combos:
+            self.set_filter(combo, None)
+        for dates in self._date_ranges:
+            dates.blockSignals(True)
+            dates.reset()
+            dates.blockSignals(False)
 
     def new_record(self) -> None:
         """Ctrl+N: the tab's "New" action."""
@@ -306,12 +320,21 @@ class RecordTab(QWidget):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         combo.currentIndexChanged.connect(lambda _index: self.apply_query())
         self.filter_bar.addWidget(combo)
+        self._filter_combos.append(combo)
         return combo
+
+    def set_filter(self, combo: QComboBox, value: object) -> None:
+        """Choose the entry holding ``value`` (the first entry if none does), quietly: the
+        caller runs the query once all filters are set."""
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+        combo.blockSignals(False)
 
     def add_date_range(self, what: str) -> DateRangeFilter:
         dates = DateRangeFilter(what, self)
         dates.changed.connect(self.apply_query)
         self.filter_bar.addWidget(dates)
+        self._date_ranges.append(dates)
         return dates
 
     def mentor_items(self, *, include_inactive: bool = True) -> list[tuple[str, object]]:
@@ -334,6 +357,27 @@ class RecordTab(QWidget):
         index = max(0, combo.findData(current)) if current is not None else 0
         combo.setCurrentIndex(index)
         combo.blockSignals(False)
+
+    def void_selected(
+        self, what: str, title: str, void: Callable[[Session, Actor, int, str], object]
+    ) -> None:
+        """Ask why ``what`` (the selected record) is voided, void it with ``void`` and announce
+        it; nothing happens when no live record is selected or the person cancels."""
+        from peerdesk.ui.dialogs.void import VoidDialog
+
+        record_id = self.selected_id()
+        if record_id is None or self.selected_is_voided():
+            return
+        reason = VoidDialog.ask(self, what)
+        if reason is None:
+            return
+
+        def write() -> object:
+            with self.ctx.db.begin() as s:
+                return void(s, self.ctx.actor, record_id, reason)
+
+        if self.run_write(title, write) is not None:
+            self.ctx.announce(self.record_table, record_id)
 
     def run_write(self, title: str, write: Callable[[], Any]) -> Any | None:
         """Run one write; a PeerDeskError is shown as its sentence and None returned."""

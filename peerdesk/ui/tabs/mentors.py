@@ -51,12 +51,6 @@ class MentorsTab(RecordTab):
     def query(self) -> ListQuery:
         return ListQuery(search=self.search.text(), status=self.status_filter.currentData())
 
-    def clear_filters(self) -> None:
-        super().clear_filters()
-        self.status_filter.blockSignals(True)
-        self.status_filter.setCurrentIndex(2)
-        self.status_filter.blockSignals(False)
-
     def update_actions(self) -> None:
         self.deactivate_action.setEnabled(
             self.row_value("status") == vocab.MentorStatus.ACTIVE.value

@@ -113,29 +113,12 @@ class ResidentsTab(RecordTab):
             mentor_id=self.mentor_filter.currentData(),
         )
 
-    def clear_filters(self) -> None:
-        super().clear_filters()
-        for combo, index in (
-            (self.status_filter, 2),
-            (self.phase_filter, 0),
-            (self.mentor_filter, 0),
-        ):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(index)
-            combo.blockSignals(False)
-
     def show_phase(self, phase_id: int | None) -> None:
         """The residents in residence in one phase (from the Home tab's census)."""
         self.ensure_loaded()
-        super().clear_filters()
-        for combo, value in (
-            (self.status_filter, vocab.ResidentStatus.ACTIVE.value),
-            (self.phase_filter, phase_id),
-            (self.mentor_filter, None),
-        ):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(max(0, combo.findData(value)))
-            combo.blockSignals(False)
+        self.clear_filters()
+        self.set_filter(self.status_filter, vocab.ResidentStatus.ACTIVE.value)
+        self.set_filter(self.phase_filter, phase_id)
         self.apply_query()
 
     def update_actions(self) -> None:

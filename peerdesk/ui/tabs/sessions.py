@@ -71,16 +71,6 @@ class SessionsTab(RecordTab):
             support_type=chosen(vocab.SupportType, self.support_filter),
         )
 
-    def clear_filters(self) -> None:
-        super().clear_filters()
-        for combo in (self.mentor_filter, self.format_filter, self.support_filter):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.dates.blockSignals(True)
-        self.dates.reset()
-        self.dates.blockSignals(False)
-
     def update_actions(self) -> None:
         self.void_action.setEnabled(
             self.selected_id() is not None and not self.selected_is_voided()
@@ -99,22 +89,8 @@ class SessionsTab(RecordTab):
         SessionDialog.ask(self, self.ctx, record_id)
 
     def _on_void(self) -> None:
-        from peerdesk.ui.dialogs.void import VoidDialog
-
-        record_id = self.selected_id()
-        if record_id is None or self.selected_is_voided():
-            return
         what = self.tr("the session on {date}").format(date=date_value(self.row_value("date")))
-        reason = VoidDialog.ask(self, what)
-        if reason is None:
-            return
-
-        def write() -> object:
-            with self.ctx.db.begin() as s:
-                return session_service.void_session(s, self.ctx.actor, record_id, reason)
-
-        if self.run_write(self.tr("Void session"), write) is not None:
-            self.ctx.announce("peer_sessions", record_id)
+        self.void_selected(what, self.tr("Void session"), session_service.void_session)
 
     def _on_any_record_changed(self, table: str, _record_id: int) -> None:
         if table == "mentors":

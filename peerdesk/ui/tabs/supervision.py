@@ -68,16 +68,6 @@ class SupervisionTab(RecordTab):
             notes_about_user=listing.notes_reader(self.ctx.actor),
         )
 
-    def clear_filters(self) -> None:
-        super().clear_filters()
-        for combo in (self.mentor_filter, self.kind_filter):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.dates.blockSignals(True)
-        self.dates.reset()
-        self.dates.blockSignals(False)
-
     def update_actions(self) -> None:
         self.void_action.setEnabled(
             self.selected_id() is not None and not self.selected_is_voided()
@@ -96,24 +86,10 @@ class SupervisionTab(RecordTab):
         SupervisionDialog.ask(self, self.ctx, record_id)
 
     def _on_void(self) -> None:
-        from peerdesk.ui.dialogs.void import VoidDialog
-
-        record_id = self.selected_id()
-        if record_id is None or self.selected_is_voided():
-            return
         what = self.tr("the supervision note of {mentor} on {date}").format(
             mentor=self.row_value("mentor"), date=date_value(self.row_value("date"))
         )
-        reason = VoidDialog.ask(self, what)
-        if reason is None:
-            return
-
-        def write() -> object:
-            with self.ctx.db.begin() as s:
-                return supervision_service.void_note(s, self.ctx.actor, record_id, reason)
-
-        if self.run_write(self.tr("Void supervision note"), write) is not None:
-            self.ctx.announce("supervision_notes", record_id)
+        self.void_selected(what, self.tr("Void supervision note"), supervision_service.void_note)
 
     def _on_any_record_changed(self, table: str, _record_id: int) -> None:
         if table == "mentors":
