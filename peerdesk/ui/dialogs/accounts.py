@@ -178,11 +178,7 @@ class AccountDialog(FormDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext) -> UserAccount | None:
-        dialog = cls(parent, ctx)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, UserAccount)
-            return dialog.saved
-        return None
+        return cls(parent, ctx).exec_for(UserAccount)
 
     def _load(self, s: Session) -> None:
         self.role_fields.load_mentors(accounts.mentor_choices(s, self.ctx.actor), None)
@@ -244,11 +240,7 @@ class RoleDialog(FormDialog):
     def ask(
         cls, parent: QWidget | None, ctx: UiContext, account: UserAccount
     ) -> UserAccount | None:
-        dialog = cls(parent, ctx, account)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, UserAccount)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, account).exec_for(UserAccount)
 
     def _load(self, s: Session) -> None:
         choices = accounts.mentor_choices(s, self.ctx.actor)
@@ -306,11 +298,7 @@ class ResetPasswordDialog(FormDialog):
     def ask(
         cls, parent: QWidget | None, ctx: UiContext, account: UserAccount
     ) -> UserAccount | None:
-        dialog = cls(parent, ctx, account)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, UserAccount)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, account).exec_for(UserAccount)
 
     def _widget_problems(self) -> list[FieldError]:
         return same_passphrase(self.password, self.password_again, "password_again")

@@ -11,7 +11,6 @@ import html
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -111,11 +110,7 @@ class AssessmentDialog(FormDialog):
         resident_id: int,
         instrument: vocab.Instrument | None = None,
     ) -> dto.Assessment | None:
-        dialog = cls(parent, ctx, resident_id, instrument)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.Assessment)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, resident_id, instrument).exec_for(dto.Assessment)
 
     # -- pages ------------------------------------------------------------------------------
 

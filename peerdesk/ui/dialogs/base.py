@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QFontInfo, QGuiApplication
@@ -32,6 +33,8 @@ from peerdesk.ui.context import UiContext
 from peerdesk.ui.widgets.forms import FieldErrors, MessageBanner
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 BASE_POINT_SIZE = 9.0  # the usual desktop font the preferred sizes were chosen for
 
@@ -175,6 +178,14 @@ class FormDialog(QDialog):
         if last is not None:
             QWidget.setTabOrder(last, self.ok_button)
         QWidget.setTabOrder(self.ok_button, self.cancel_button)
+
+    def exec_for(self, kind: type[T]) -> T | None:
+        """Show the form modally; what it saved (a ``kind``) once it was accepted, None when
+        it was cancelled. Each form's ``ask`` is this."""
+        if self.exec() != QDialog.DialogCode.Accepted:
+            return None
+        assert isinstance(self.saved, kind)
+        return self.saved
 
     # -- the save flow -------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -107,11 +106,7 @@ class DischargeDialog(FormDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext, resident_id: int) -> dto.Resident | None:
-        dialog = cls(parent, ctx, resident_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.Resident)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, resident_id).exec_for(dto.Resident)
 
     def _load(self, s: Session) -> None:
         resident = residents.get_resident(s, self.resident_id)
@@ -208,11 +203,7 @@ class ReadmitDialog(FormDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext, resident_id: int) -> dto.Resident | None:
-        dialog = cls(parent, ctx, resident_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.Resident)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, resident_id).exec_for(dto.Resident)
 
     def _load(self, s: Session) -> None:
         resident = residents.get_resident(s, self.resident_id)

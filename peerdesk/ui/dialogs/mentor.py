@@ -15,7 +15,6 @@ from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -135,11 +134,7 @@ class MentorDialog(FormDialog):
     def ask(
         cls, parent: QWidget | None, ctx: UiContext, mentor_id: int | None = None
     ) -> dto.Mentor | None:
-        dialog = cls(parent, ctx, mentor_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.Mentor)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, mentor_id).exec_for(dto.Mentor)
 
     # -- the profile ----------------------------------------------------------------------
 
@@ -553,11 +548,7 @@ class DeactivateMentorDialog(FormDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext, mentor_id: int) -> dto.Mentor | None:
-        dialog = cls(parent, ctx, mentor_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.Mentor)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, mentor_id).exec_for(dto.Mentor)
 
     def _load(self, s: Session) -> None:
         mentor = mentors.get_mentor(s, self.mentor_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from peerdesk.core import clock, dto
@@ -53,11 +53,7 @@ class ChangePhaseDialog(FormDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext, resident_id: int) -> dto.Resident | None:
-        dialog = cls(parent, ctx, resident_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.Resident)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, resident_id).exec_for(dto.Resident)
 
     def _load(self, s: Session) -> None:
         resident = residents.get_resident(s, self.resident_id)

@@ -13,7 +13,6 @@ import html
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -79,11 +78,7 @@ class ResidentDialog(FormDialog):
     def ask(
         cls, parent: QWidget | None, ctx: UiContext, resident_id: int | None = None
     ) -> dto.Resident | None:
-        dialog = cls(parent, ctx, resident_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.Resident)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, resident_id).exec_for(dto.Resident)
 
     # -- building -------------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ import datetime as dt
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
@@ -82,11 +81,7 @@ class SessionDialog(FormDialog):
         session_id: int | None = None,
         resident_id: int | None = None,
     ) -> dto.PeerSession | None:
-        dialog = cls(parent, ctx, session_id, resident_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.PeerSession)
-            return dialog.saved
-        return None
+        return cls(parent, ctx, session_id, resident_id).exec_for(dto.PeerSession)
 
     # -- building -------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -77,10 +76,7 @@ class SupervisionDialog(FormDialog):
         """The saved note; None when cancelled (unless the mentor acknowledged it meanwhile,
         which is saved at once: then the acknowledged note)."""
         dialog = cls(parent, ctx, note_id, mentor_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            assert isinstance(dialog.saved, dto.SupervisionNote)
-            return dialog.saved
-        return dialog.acknowledged
+        return dialog.exec_for(dto.SupervisionNote) or dialog.acknowledged
 
     # -- building -------------------------------------------------------------------------
 
