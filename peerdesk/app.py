@@ -377,12 +377,12 @@ def _run_window(
         try:
             return run_self_test(window, out)
         finally:
-            _dispose(window)
+            dispose_window(window)
     window.show()
     try:
         code = app.exec()
     finally:
-        _dispose(window)
+        dispose_window(window)
     return REBUILD if ctx.rebuild_requested else code
 
 
@@ -414,7 +414,7 @@ def _sign_in(
     return actor
 
 
-def _dispose(window: QWidget) -> None:
+def dispose_window(window: QWidget) -> None:
     """Destroy the window and everything it made while the QApplication still exists.
 
     Left to the garbage collector at interpreter exit, widgets outlive the application

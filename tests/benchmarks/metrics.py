@@ -294,7 +294,7 @@ class WindowBench:
     @contextmanager
     def window(self) -> Iterator[Any]:
         """A new main window (new settings, as on a first start), shown and settled."""
-        from peerdesk.app import build_context, build_window, open_settings
+        from peerdesk.app import build_context, build_window, dispose_window, open_settings
         from peerdesk.paths import Paths
 
         self._opened += 1
@@ -307,16 +307,8 @@ class WindowBench:
             _settle()
             yield window
         finally:
-            _dispose(window)
+            dispose_window(window)
             db.close()
-
-
-def _dispose(window: Any) -> None:
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    window.close()
-    window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _support_mask_sql() -> str:

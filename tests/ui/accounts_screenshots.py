@@ -11,32 +11,16 @@ form drawn where it opens over it. Prints the path and size of every PNG. Look a
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-WORK = Path(tempfile.mkdtemp(prefix="peerdesk-account-shots-"))
-
-
-def _offscreen_1280x800() -> None:
-    """A 1280×800 screen at 96 dpi, unless the caller chose a platform."""
-    if "QT_QPA_PLATFORM" in os.environ:
-        return
-    config = WORK / "screen.json"
-    screen = {"name": "Office PC", "x": 0, "y": 0, "width": 1280, "height": 800}
-    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
-
-
-_offscreen_1280x800()
-os.environ["PEERDESK_HOME"] = str(WORK / "home")
-(WORK / "home").mkdir()
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.shot_screen import prepare
+
+WORK = prepare("peerdesk-account-shots-")
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QSize  # noqa: E402
 from PySide6.QtGui import QPainter, QPixmap  # noqa: E402

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import shutil
 import sys
@@ -23,39 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-WORK = Path(tempfile.mkdtemp(prefix="peerdesk-backup-shots-"))
-
-
-def _offscreen_1280x800() -> None:
-    if "QT_QPA_PLATFORM" in os.environ:
-        return
-    config = WORK / "screen.json"
-    config.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {
-                        "name": "Office PC",
-                        "x": 0,
-                        "y": 0,
-                        "width": 1280,
-                        "height": 800,
-                        "logicalDpi": 96,
-                        "logicalBaseDpi": 96,
-                        "dpr": 1,
-                    }
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
-
-
-_offscreen_1280x800()
-os.environ["PEERDESK_HOME"] = str(WORK / "home")
-(WORK / "home").mkdir()
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.shot_screen import prepare
+
+WORK = prepare("peerdesk-backup-shots-")
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402

@@ -12,46 +12,15 @@ nothing by design. Prints the path of every PNG.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-WORK = Path(tempfile.mkdtemp(prefix="peerdesk-dialog-shots-"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.shot_screen import prepare
 
-
-def _offscreen_1280x800() -> None:
-    """A 1280×800 screen at 96 dpi, unless the caller chose a platform."""
-    if "QT_QPA_PLATFORM" in os.environ:
-        return
-    config = WORK / "screen.json"
-    config.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {
-                        "name": "Office PC",
-                        "x": 0,
-                        "y": 0,
-                        "width": 1280,
-                        "height": 800,
-                        "logicalDpi": 96,
-                        "logicalBaseDpi": 96,
-                        "dpr": 1,
-                    }
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
-
-
-_offscreen_1280x800()
-os.environ["PEERDESK_HOME"] = str(WORK / "home")
-(WORK / "home").mkdir()
+WORK = prepare("peerdesk-dialog-shots-")
 
 from PySide6.QtCore import QDate, QEvent, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402

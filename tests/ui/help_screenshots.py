@@ -11,43 +11,25 @@ the role table and at the group-session steps, and the About box — once per fo
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-WORK = Path(tempfile.mkdtemp(prefix="peerdesk-help-shots-"))
-
-
-def _offscreen_1280x800() -> None:
-    if "QT_QPA_PLATFORM" in os.environ:
-        return
-    screen = {
-        "name": "Office PC",
-        "x": 0,
-        "y": 0,
-        "width": 1280,
-        "height": 800,
-        "logicalDpi": 96,
-        "logicalBaseDpi": 96,
-        "dpr": 1,
-    }
-    config = WORK / "screen.json"
-    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
-
-
-_offscreen_1280x800()
-os.environ["PEERDESK_HOME"] = str(WORK / "home")
-(WORK / "home").mkdir()
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.shot_screen import prepare
+
+WORK = prepare("peerdesk-help-shots-")
 
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from peerdesk.app import build_context, build_window, make_application, open_settings  # noqa: E402
+from peerdesk.app import (  # noqa: E402
+    build_context,
+    build_window,
+    dispose_window,
+    make_application,
+    open_settings,
+)
 from peerdesk.core.audit import Actor  # noqa: E402
 from peerdesk.core.db import Database  # noqa: E402
 from peerdesk.core.services import settings as settings_service  # noqa: E402
@@ -101,9 +83,7 @@ def shoot(out: Path, suffix: str) -> None:
         _save(about, out / f"about{suffix}.png")
         about.reject()
         about.deleteLater()
-        window.close()
-        window.deleteLater()
-        _settle()
+        dispose_window(window)  # while the application exists, or Qt crashes on the way out
     finally:
         db.close()
         for leftover in paths.data_dir.glob("peerdesk.sqlite3*"):

@@ -11,39 +11,15 @@ once per font scale (1.5 = the 150 % font check). Prints the path of every PNG.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-WORK = Path(tempfile.mkdtemp(prefix="peerdesk-report-shots-"))
-
-
-def _offscreen_1280x800() -> None:
-    """A 1280×800 screen at 96 dpi, unless the caller chose a platform."""
-    if "QT_QPA_PLATFORM" in os.environ:
-        return
-    config = WORK / "screen.json"
-    screen = {
-        "name": "Office PC",
-        "x": 0,
-        "y": 0,
-        "width": 1280,
-        "height": 800,
-        "logicalDpi": 96,
-        "logicalBaseDpi": 96,
-        "dpr": 1,
-    }
-    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
-
-
-_offscreen_1280x800()
-os.environ["PEERDESK_HOME"] = str(WORK / "home")
-(WORK / "home").mkdir()
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.ui.shot_screen import prepare
+
+WORK = prepare("peerdesk-report-shots-")
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSize, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402

@@ -20,7 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
-from peerdesk.app import build_context, build_window, make_application, open_settings
+from peerdesk.app import (
+    build_context,
+    build_window,
+    dispose_window,
+    make_application,
+    open_settings,
+)
 from peerdesk.core import listing
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
@@ -83,9 +89,7 @@ def shoot(db: Database, folder: Path, out: Path, font_scale: float) -> None:
                 _save(dialog, out / "forms" / f"{slug}.png")
                 dialog.reject()
                 dialog.deleteLater()
-        window.close()
-        window.deleteLater()
-        _settle()
+        dispose_window(window)  # while the application exists, or Qt crashes on the way out
     finally:
         app.setFont(base)
 
