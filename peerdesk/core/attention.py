@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from peerdesk.core import dto, vocab
+from peerdesk.core import clock, dto, vocab
 from peerdesk.core.models import (
     ActionItem,
     Assessment,
@@ -306,3 +306,31 @@ def last_verified_backup(s: Session, *, usb_only: bool = True) -> LastBackup | N
         query = query.where(BackupRecord.kind == "usb")
     row = s.execute(query.order_by(BackupRecord.at.desc()).limit(1)).scalar_one_or_none()
     return None if row is None else LastBackup(row.at, row.location, row.kind)
+
+
+@dataclass(frozen=True)
+class BackupWarning:
+    """The Home tab's line when the USB backup is missing or old."""
+
+    message: str
+    last_backup: dt.datetime | None
+
+
+def usb_backup_warning(s: Session, now: dt.datetime | None = None) -> BackupWarning | None:
+    """The Home tab's warning when no verified USB backup is newer than the house's
+    ``backup_warning_days``; None when the last one is recent enough."""
+    days = get_settings(s).backup_warning_days
+    last = last_verified_backup(s)
+    if last is None:
+        return BackupWarning(
+            "This house has never been backed up to a USB drive; make a backup today.", None
+        )
+    age = (now or clock.now_utc()) - last.at
+    if age <= dt.timedelta(days=days):
+        return None
+    when = clock.to_local(last.at)
+    return BackupWarning(
+        f"The last verified USB backup is {age.days} days old ({when.day} {when:%b %Y}); make "
+        "a backup today.",
+        last.at,
+    )

@@ -61,7 +61,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Final
+from typing import IO, Any, BinaryIO, Final, Generic, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -76,7 +76,7 @@ from sqlalchemy.orm import Session
 from peerdesk import __version__
 from peerdesk.core import audit, clock, dto, vocab
 from peerdesk.core import db as db_module
-from peerdesk.core.attention import last_verified_backup
+from peerdesk.core.attention import BackupWarning, usb_backup_warning
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import SQLITE_MAGIC, Database
 from peerdesk.core.errors import BackupError, PeerDeskError
@@ -88,6 +88,7 @@ from peerdesk.paths import Paths
 
 Progress = Callable[[float], None]
 Cancelled = Callable[[], bool]
+_T = TypeVar("_T")
 
 MAGIC: Final = b"\x89PDBK\r\n\x1a"
 FORMAT_MAJOR: Final = 1
@@ -544,14 +545,6 @@ class RecoverySheet:
     @property
     def key_id(self) -> str:
         return self.key.key_id
-
-
-@dataclass(frozen=True)
-class BackupWarning:
-    """The Home tab's line when the USB backup is missing or old."""
-
-    message: str
-    last_backup: dt.datetime | None
 
 
 # --------------------------------------------------------------------------- progress
@@ -1068,11 +1061,12 @@ class _Recipients:
     local: LocalKey | None = None
 
 
-class _Background:
-    """Run one function on a thread (the passphrase KDF overlaps the database snapshot)."""
+class _Background(Generic[_T]):
+    """Run one function on a thread: the passphrase KDF overlaps the database snapshot, and a
+    restore's safety backup overlaps the checks of the backup being restored."""
 
-    def __init__(self, fn: Callable[[], bytes]) -> None:
-        self._result: bytes | None = None
+    def __init__(self, fn: Callable[[], _T], name: str = "peerdesk-kdf") -> None:
+        self._result: _T | None = None
         self._error: BaseException | None = None
 
         def run() -> None:
@@ -1081,10 +1075,10 @@ class _Background:
             except BaseException as exc:  # handed to result(); the thread must not die loudly
                 self._error = exc
 
-        self._thread = threading.Thread(target=run, name="peerdesk-kdf", daemon=True)
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
         self._thread.start()
 
-    def result(self) -> bytes:
+    def result(self) -> _T:
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -1831,11 +1825,14 @@ class _Checked:
 def _unpacked(
     path: Path, unlock: Unlock, work_parent: Path, progress: _Progress
 ) -> Iterator[tuple[BackupInfo, _Header, Path]]:
-    """Open and authenticate ``path`` completely, then decrypt it into a private work folder
+    """Open and authenticate ``path`` completely, decrypting it into a private work folder,
     and yield ``(info, header, image)``; the folder is removed afterwards.
 
-    Every chunk is proven genuine (in memory) before a byte of plaintext is written anywhere,
-    so a damaged or tampered file leaves nothing behind, not even an empty folder.
+    The secret and the header are proven before the folder is made, and AES-GCM proves each
+    chunk genuine before its plaintext is written; when a later chunk, the length or the
+    image's fingerprint turns out wrong, the folder and what was written in it are removed
+    before the error is raised, so a damaged or tampered file leaves nothing behind. (A
+    PeerDesk killed meanwhile leaves a locked work folder that the next one sweeps away.)
     """
     with contextlib.ExitStack() as stack:
         with _open_backup_file(path) as f:
@@ -1844,11 +1841,10 @@ def _unpacked(
                 progress.check()
                 file_key = _unlock(layout, unlock)
                 _check_header_tag(layout, file_key)
-                _decrypt_chunks(f, layout, file_key, None, progress.part(0.05, 0.5))
                 work = stack.enter_context(_WorkFolder(work_parent))
                 image = work.path / "image.sqlite3"
                 with _ImageWriter(image) as out:
-                    _decrypt_chunks(f, layout, file_key, out.write, progress.part(0.5, 1.0))
+                    _decrypt_chunks(f, layout, file_key, out.write, progress.part(0.05, 1.0))
             except OSError as exc:
                 raise BackupError(_os_sentence(exc, path, "read")) from exc
         yield _info(layout, path), layout.header, image
@@ -2045,7 +2041,42 @@ def _raw_copy_aside(target: Path, folder: Path) -> Path:
     return copy
 
 
-def _safety_backup(target: Path, paths: Paths, progress: _Progress) -> Path:
+@dataclass(frozen=True)
+class _Safety:
+    """The safety backup of the database about to be replaced, and what it holds (None for
+    an unreadable database kept as a plain copy)."""
+
+    path: Path
+    contents: _Contents | None
+
+    def discard(self) -> None:
+        """Remove it: the restore it was made for did not happen."""
+        for suffix in ("", "-wal"):
+            with contextlib.suppress(OSError):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def still_current(self, target: Path) -> bool:
+        """Whether the database it was made from has not changed since (every change a
+        PeerDesk makes adds or removes rows or writes an audit line)."""
+        if self.contents is None:
+            return True
+        try:
+            c = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+            try:
+                c.execute("PRAGMA query_only = 1")
+                c.execute("BEGIN")
+                now = _read_contents(c)
+            finally:
+                c.close()
+        except sqlite3.Error:
+            return False
+        return (now.row_counts, now.audit_mark) == (
+            self.contents.row_counts,
+            self.contents.audit_mark,
+        )
+
+
+def _safety_backup(target: Path, paths: Paths, progress: _Progress) -> _Safety:
     """Back up the database about to be replaced into the local backup folder."""
     folder = paths.local_backup_dir
     try:
@@ -2074,9 +2105,9 @@ def _safety_backup(target: Path, paths: Paths, progress: _Progress) -> Path:
         )
     except BackupError as exc:
         if isinstance(exc.__cause__, _NotReadable):
-            return _raw_copy_aside(target, folder)
+            return _Safety(_raw_copy_aside(target, folder), None)
         raise
-    return made.path
+    return _Safety(made.path, made.contents)
 
 
 def _prepare_restored(
@@ -2193,7 +2224,8 @@ def restore_backup(
     the PC (not called when the PC has no database yet; ``None`` means already confirmed);
     keeps a safety backup of the current database in ``paths.local_backup_dir``; then swaps
     the file in atomically. Close every :class:`Database` on ``paths.db`` before calling.
-    Until the swap, a failure or a Cancel leaves the current database exactly as it was.
+    Until the swap, a failure or a Cancel leaves the current database exactly as it was, and
+    no safety backup behind (it is made while the backup is checked, so it is removed again).
     """
     actor.require(Action.RESTORE)
     path = Path(path)
@@ -2205,36 +2237,70 @@ def restore_backup(
             f"The folder {target.parent} does not exist; create it first, or choose another "
             "place for the database."
         )
-    tracker = _Progress(
-        progress, cancelled, "The restore was stopped; the records on this PC are as they were."
-    )
-    with _unpacked(path, unlock, target.parent, tracker.part(0.0, 0.35)) as unpacked:
+    stopped = "The restore was stopped; the records on this PC are as they were."
+    tracker = _Progress(progress, cancelled, stopped)
+    with _unpacked(path, unlock, target.parent, tracker.part(0.0, 0.4)) as unpacked:
         info, header, image = unpacked
-        checked = _check_image(image, header, tracker.part(0.35, 0.65))
-        current, problem = _current_summary(target)
-        verified = VerifiedBackup(
-            info, info.summary, header.schema_revision if checked.older else None
-        )
         has_current = target.exists() and target.stat().st_size > 0
-        if (
-            confirm is not None
-            and has_current
-            and not confirm(RestorePreview(verified, current, problem))
-        ):
-            raise RestoreDeclined("Nothing was restored; the records on this PC are as they were.")
-        tracker.check()
-        safety = _safety_backup(target, paths, tracker.part(0.65, 0.9)) if has_current else None
-        tracker.check()
-        _prepare_restored(image, actor, info, safety)
-        tracker.check()
-        _swap_in(image, target)
+        # The safety backup reads only the current database, so it is made on a second thread
+        # while SQLite checks the image (the longest step); it is removed again if the check
+        # fails, the restore is declined or stopped, and made anew if the database changed
+        # while the question was open.
+        abandon = threading.Event()
+        early: _Background[_Safety] | None = None
+        if has_current:
+
+            def give_up() -> bool:
+                return abandon.is_set() or (cancelled is not None and cancelled())
+
+            quiet = _Progress(None, give_up, stopped)
+            early = _Background(
+                functools.partial(_safety_backup, target, paths, quiet), "peerdesk-safety"
+            )
+        try:
+            checked = _check_image(image, header, tracker.part(0.4, 0.9))
+            current, problem = _current_summary(target)
+            verified = VerifiedBackup(
+                info, info.summary, header.schema_revision if checked.older else None
+            )
+            if (
+                confirm is not None
+                and has_current
+                and not confirm(RestorePreview(verified, current, problem))
+            ):
+                raise RestoreDeclined(
+                    "Nothing was restored; the records on this PC are as they were."
+                )
+            tracker.check()
+            safety = early.result() if early is not None else None
+        except BaseException:
+            if early is not None:
+                abandon.set()
+                with contextlib.suppress(BaseException):
+                    early.result().discard()
+            raise
+        if safety is not None and not safety.still_current(target):
+            safety.discard()
+            safety = _safety_backup(target, paths, tracker.part(0.9, 0.95))
+        tracker(0.95)
+        safety_copy = safety.path if safety is not None else None
+        try:
+            _prepare_restored(image, actor, info, safety_copy)
+            tracker.check()
+            _swap_in(image, target)
+        except BaseException:
+            # While the image is still in the work folder the swap did not happen and the
+            # safety backup is not needed; once it is gone it is kept whatever went wrong.
+            if safety is not None and image.exists():
+                safety.discard()
+            raise
     # The swap is done: from here a Cancel pressed meanwhile must not claim nothing changed.
     if progress is not None:
         progress(1.0)
     try:
         Database.open(target).close()  # reopen: sets WAL again, proves it opens
     except PeerDeskError as exc:
-        kept = f"; the records that were here are kept in {safety}" if safety else ""
+        kept = f"; the records that were here are kept in {safety_copy}" if safety_copy else ""
         raise BackupError(
             f"The backup was put in place but PeerDesk cannot open it now{kept}; ask for help."
         ) from exc
@@ -2243,7 +2309,7 @@ def restore_backup(
         db_path=target,
         restored=restored or info.summary,
         backup=info,
-        safety_copy=safety,
+        safety_copy=safety_copy,
         replaced=current,
     )
 
@@ -2450,26 +2516,6 @@ def adopt_recovery_key(db: Database, actor: Actor, sheet: RecoverySheet) -> Reco
 
 
 # --------------------------------------------------------------------------- Home tab
-
-
-def usb_backup_warning(s: Session, now: dt.datetime | None = None) -> BackupWarning | None:
-    """The Home tab's warning when no verified USB backup is newer than the house's
-    ``backup_warning_days``; None when the last one is recent enough."""
-    days = get_settings(s).backup_warning_days
-    last = last_verified_backup(s)
-    if last is None:
-        return BackupWarning(
-            "This house has never been backed up to a USB drive; make a backup today.", None
-        )
-    age = (now or clock.now_utc()) - last.at
-    if age <= dt.timedelta(days=days):
-        return None
-    when = clock.to_local(last.at)
-    return BackupWarning(
-        f"The last verified USB backup is {age.days} days old ({when.day} {when:%b %Y}); make "
-        "a backup today.",
-        last.at,
-    )
 
 
 __all__ = [

@@ -218,6 +218,9 @@ def assert_untouched(paths: Paths, before_records: dict[str, list[tuple[object, 
     assert records(paths.db) == before_records
     assert integrity(paths.db) == "ok"
     assert not list(paths.db.parent.glob(".peerdesk-work-*"))
+    # The safety backup is made while the backup is checked; a restore that did not happen
+    # leaves none behind.
+    assert not list(paths.local_backup_dir.glob("*before-restore*"))
 
 
 def test_a_full_disk_while_unpacking_leaves_the_pc_as_it_was(
@@ -298,6 +301,63 @@ def test_saying_no_or_cancelling_leaves_the_pc_as_it_was(good_backup: Path, path
         )
     assert fingerprint(paths.db) == live
     assert_untouched(paths, before)
+
+
+def test_a_backup_refused_by_sqlites_checks_leaves_no_safety_backup(
+    demo_template: Path, usb: Path, paths: Paths, tmp_path: Path
+) -> None:
+    before = records(paths.db)
+    damaged = tmp_path / "damaged.sqlite3"
+    shutil.copyfile(demo_template, damaged)
+    c = sqlite3.connect(damaged, isolation_level=None)
+    try:
+        c.execute("PRAGMA writable_schema = ON")
+        c.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, '(last_name)', '(first_name)') "
+            "WHERE name = 'ix_residents_last_name'"
+        )
+    finally:
+        c.close()
+    db = Database.open(damaged)
+    try:
+        made = make_backup(db, usb)
+    finally:
+        db.close()
+    with pytest.raises(backup.BackupError, match="are damaged"):
+        backup.restore_backup(made.path, PASSPHRASE, paths, actor=ADMIN)
+    assert_untouched(paths, before)
+
+
+def test_records_changed_while_the_question_is_open_are_in_the_safety_copy(
+    good_backup: Path, paths: Paths, tmp_path: Path
+) -> None:
+    def add_one_first(_preview: backup.RestorePreview) -> bool:
+        # The safety backup is already made by now; this change must still be kept.
+        db = Database.open(paths.db)
+        try:
+            with db.begin() as s:
+                from tests import factories
+
+                factories.resident(s, ADMIN, first="Added", last="WhileAsking")
+        finally:
+            db.close()
+        return True
+
+    result = backup.restore_backup(
+        good_backup, PASSPHRASE, paths, actor=ADMIN, confirm=add_one_first
+    )
+    assert result.safety_copy is not None
+    assert [p.name for p in paths.local_backup_dir.glob("*before-restore*")] == [
+        result.safety_copy.name
+    ]
+    local = backup.LocalKey.load(backup.local_key_path(paths))
+    assert local is not None
+    other = tmp_path / "check"
+    other.mkdir()
+    checked = Paths(other / "peerdesk.sqlite3", other, other / "config", other / "logs")
+    backup.restore_backup(result.safety_copy, local, checked, actor=ADMIN)
+    names = {(row[1], row[2]) for row in table_rows(checked.db)["residents"]}
+    assert {("Added", "WhileAsking"), ("Only", "OnThisPC")} <= names
 
 
 def test_a_stale_wal_is_folded_into_the_safety_copy_and_never_replayed(

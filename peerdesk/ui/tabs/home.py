@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QShowEvent
@@ -23,15 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from peerdesk.core import attention, clock, listing
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services._common import fmt_date
 from peerdesk.ui.context import UiContext
-
-if TYPE_CHECKING:
-    from peerdesk.core.backup import BackupWarning
 
 # How many lines a card shows before "Show all".
 LINES_SHOWN = 6
@@ -332,7 +327,7 @@ class HomeTab(QWidget):
                 s, today, about_user=listing.notes_reader(self.ctx.actor)
             )
             last_backup = attention.last_verified_backup(s)
-            backup_warning = _usb_backup_warning(s)
+            backup_warning = attention.usb_backup_warning(s)
         self.heading.setText(house.house_name or self.tr("PeerDesk"))
         self.today.setText(f"{today:%A} {fmt_date(today)}")
 
@@ -407,7 +402,7 @@ class HomeTab(QWidget):
         return Line(text, "note", i.note_id, warning=i.overdue)
 
     def _backup_line(
-        self, last: attention.LastBackup | None, warning: BackupWarning | None
+        self, last: attention.LastBackup | None, warning: attention.BackupWarning | None
     ) -> Line:
         # A missing or old USB backup is a warning that opens the Backup dialog ("backup").
         if warning is not None:
@@ -425,10 +420,3 @@ class HomeTab(QWidget):
                 n=age, date=when
             )
         return Line(text)
-
-
-def _usb_backup_warning(s: Session) -> BackupWarning | None:
-    """The backup core's warning (imported here, not at start-up: it brings the cryptography)."""
-    from peerdesk.core.backup import usb_backup_warning
-
-    return usb_backup_warning(s)
