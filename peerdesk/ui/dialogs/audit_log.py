@@ -78,6 +78,8 @@ class AuditLogDialog(QDialog):
         self.number = QLineEdit(self)
         self.number.setValidator(QIntValidator(1, 2_000_000_000, self))
         self.number.setPlaceholderText(self.tr("any"))
+        # Room for a seven-digit number or the word "any", never squeezed below it.
+        self.number.setMinimumWidth(self.fontMetrics().averageCharWidth() * 9)
         self.number.setMaximumWidth(self.fontMetrics().averageCharWidth() * 12)
         self.dates = DateRangeFilter(self.tr("Audit"), self)
         filters = QHBoxLayout()
