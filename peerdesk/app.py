@@ -42,11 +42,14 @@ LOCK_WAIT_MS = 200
 
 def make_application() -> QApplication:
     """The one QApplication, named so QSettings and the window title agree."""
+    from peerdesk.ui import collector
+
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    collector.install(app)  # Qt objects are freed in the window's thread only
     return app
 
 

@@ -1,4 +1,5 @@
-"""Shared test set-up: offscreen Qt, a private PEERDESK_HOME, and a template database.
+"""Shared test set-up: offscreen Qt, a private PEERDESK_HOME, a template database, and the
+cycle collector in Qt's thread only.
 
 The empty database (migrated to head) is built once per run and copied for each test, so a
 test starts from a real migrated SQLite file in well under a millisecond of migration work.
@@ -22,6 +23,38 @@ from peerdesk.core.db import Database
 
 # Tests run on a fixed calendar so "not in the future" and ages read the same every day.
 TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(scope="session")
+def qapp_cls() -> type[object]:
+    """pytest-qt's application, with PeerDesk's collector from the start (as the program
+    has): a Qt object freed by Python's collector in a worker thread crashes Qt later."""
+    from PySide6.QtWidgets import QApplication
+
+    from peerdesk.ui import collector
+
+    class Application(QApplication):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)
+            collector.install(self)
+
+    return Application
+
+
+@pytest.fixture(autouse=True)
+def _cycles_collected_between_tests() -> Iterator[None]:
+    """Collect as the window's timer would, once a test has run (in the main thread)."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        from peerdesk.ui import collector
+
+        app = QApplication.instance()
+        if app is not None:
+            collector.install(app).collect_due()
 
 
 @pytest.fixture(autouse=True, scope="session")
