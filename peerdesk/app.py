@@ -153,21 +153,43 @@ def _remove_database_files(path: Path) -> None:
         candidate.unlink(missing_ok=True)
 
 
-def _ask_house_name(db: Database, actor: Actor) -> bool:
-    """First run: the welcome asks the house's name. False when the person cancels."""
+# What the first-run welcome ended with.
+NAMED, RESTORE_INSTEAD, CLOSED = "named", "restore", "closed"
+
+
+def _welcome(db: Database, actor: Actor) -> str:
+    """First run: the welcome names the house (``NAMED``), or the person chose to restore a
+    backup instead (``RESTORE_INSTEAD``) or closed it (``CLOSED``)."""
     from peerdesk.core.services import settings as settings_service
     from peerdesk.ui.dialogs.welcome import WelcomeDialog
 
     while True:
-        name = WelcomeDialog.ask(None)
-        if name is None:
-            return False
+        choice = WelcomeDialog.ask(None)
+        if choice is None:
+            return CLOSED
+        if choice.restore:
+            return RESTORE_INSTEAD
         try:
             with db.begin() as s:
-                settings_service.name_house(s, actor, name)
-            return True
+                settings_service.name_house(s, actor, choice.house_name)
+            return NAMED
         except PeerDeskError as exc:
             messages.warning(None, APP_NAME, str(exc))
+
+
+def _restore_instead(db: Database, paths: Paths, is_new: bool) -> int:
+    """The welcome's "Restore a backup instead": the restore wizard onto this PC, then
+    ``REBUILD``, so the loop opens the restored house (and its sign-in), or the welcome again
+    when nothing was restored."""
+    from peerdesk.ui.dialogs.restore import restore_onto_this_pc
+
+    if is_new:
+        # The file made a moment ago holds nothing: without it this is the new-PC restore,
+        # with nothing to replace and no safety copy to make.
+        db.close()
+        _remove_database_files(paths.db)
+    restore_onto_this_pc(build_context(db, paths, open_settings(paths)))
+    return REBUILD
 
 
 def _build_demo(db: Database, actor: Actor) -> tuple[str | None, str]:
@@ -341,7 +363,10 @@ def _run_window(
     else:
         with db.read() as s:
             named = settings_service.get_settings(s).is_named
-        if not named and not self_test and not _ask_house_name(db, actor):
+        welcome = NAMED if named or self_test else _welcome(db, actor)
+        if welcome == RESTORE_INSTEAD:
+            return _restore_instead(db, paths, is_new)
+        if welcome == CLOSED:
             if is_new:
                 # The person closed the welcome: leave no half-made database behind.
                 db.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from peerdesk.ui.dialogs.welcome import WelcomeDialog
+from peerdesk.ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
 from tests.ui.dialog_support import assert_refused, control_problems, press_save
 
 
@@ -39,7 +39,9 @@ def test_a_missing_or_overlong_name_keeps_the_welcome_open(
     assert dialog.house_name == ""
 
 
-def test_ask_returns_the_name_or_none(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ask_returns_the_name_a_restore_or_none(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def type_and_start(dialog: WelcomeDialog) -> int:
         qtbot.addWidget(dialog)
         dialog.name_edit.setText("Hope House")
@@ -47,7 +49,15 @@ def test_ask_returns_the_name_or_none(qtbot: QtBot, monkeypatch: pytest.MonkeyPa
         return dialog.result()
 
     monkeypatch.setattr(WelcomeDialog, "exec", type_and_start)
-    assert WelcomeDialog.ask(None) == "Hope House"
+    assert WelcomeDialog.ask(None) == WelcomeChoice(house_name="Hope House")
+
+    def restore_instead(dialog: WelcomeDialog) -> int:
+        qtbot.addWidget(dialog)
+        dialog.restore_button.click()  # no name is needed for that
+        return dialog.result()
+
+    monkeypatch.setattr(WelcomeDialog, "exec", restore_instead)
+    assert WelcomeDialog.ask(None) == WelcomeChoice(restore=True)
 
     def close(dialog: WelcomeDialog) -> int:
         qtbot.addWidget(dialog)

@@ -22,6 +22,7 @@ from peerdesk.core.errors import ValidationError
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services import users
 from peerdesk.ui import messages
+from peerdesk.ui.dialogs.welcome import WelcomeChoice
 from peerdesk.ui.main_window import MainWindow
 from tests.window_support import Messages, copy_of, demo_house, patch_dialog, paths_for
 
@@ -146,7 +147,7 @@ def make_first_administrator(
 def test_first_run_asks_the_house_name_then_opens_the_window(
     qapp: QApplication, tmp_path: Path, shown: Messages, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    answers = ["   ", "Maple House"]
+    answers = [WelcomeChoice(house_name="   "), WelcomeChoice(house_name="Maple House")]
     asked = patch_dialog(monkeypatch, "welcome", "WelcomeDialog", lambda *a: answers.pop(0))
     made = patch_dialog(
         monkeypatch, "first_admin", "FirstAdministratorDialog", make_first_administrator

@@ -26,11 +26,19 @@ from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.backup import DRIVE_FOLDER, FOLDER_SETTING
 from peerdesk.ui.dialogs.restore import RestoreRequest, RestoreRun, RestoreWizard
 from peerdesk.ui.dialogs.sign_in import SignInDialog
+from peerdesk.ui.dialogs.welcome import WelcomeDialog
 from peerdesk.ui.features.backup import BackupFeature
 from peerdesk.ui.main_window import MainWindow
 from tests import factories as f
 from tests.reliability.helpers import fingerprint, table_rows
-from tests.ui.backup_support import ADMIN, PASSPHRASE, copy_house, usb_backup
+from tests.ui.backup_support import (
+    ADMIN,
+    PASSPHRASE,
+    copy_house,
+    pc_disk,
+    usb_backup,
+    usb_volume,
+)
 from tests.ui.dialog_support import control_problems, make_context
 from tests.window_support import Messages, demo_house, paths_for
 
@@ -463,3 +471,117 @@ def test_a_good_backup_is_restored_and_the_window_comes_back_on_its_records(
     kept = backup.verify_backup(safety[0], local)
     assert kept.summary.residents == made.info.row_counts["residents"] + 1
     assert not paths.lock_file.exists()
+
+
+# --------------------------------------------------------------------------- a new PC
+
+
+def test_on_a_new_pc_the_welcome_restores_the_house_from_the_usb_drive(
+    qapp: QApplication,
+    house_file: Path,
+    tmp_path: Path,
+    shown: Messages,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The old PC's house, with Dana's account, backed up to the stick.
+    old = copy_house(house_file, tmp_path / "old-pc")
+    stick = tmp_path / "usb"
+    with Database.open(old) as db:
+        with db.begin() as s:
+            users.create_user(
+                s, Actor.local_administrator(), "dana", "Dana Whitaker",
+                vocab.Role.ADMINISTRATOR, "porch swing after supper",
+            )  # fmt: skip
+        made = usb_backup(db, stick / DRIVE_FOLDER)
+    expected = table_rows(old)
+    # The new PC: nothing yet, and the stick plugged in.
+    folder = tmp_path / "new-pc"
+    folder.mkdir()
+    paths = paths_for(folder / "peerdesk.sqlite3", folder)
+    monkeypatch.setattr(
+        "peerdesk.ui.dialogs.restore.mounted_volumes", lambda: [usb_volume(stick), pc_disk()]
+    )
+    steps: list[str] = []
+
+    def choose_restore(dialog: WelcomeDialog) -> int:
+        dialog.show()
+        steps.append("welcome")
+        dialog.restore_button.click()
+        return dialog.result()
+
+    def drive_the_wizard(parent: QWidget, ctx: UiContext) -> RestoreRequest | None:
+        wizard = RestoreWizard(parent, ctx)
+        wizard.show()
+        steps.append(f"wizard looks in {wizard.folder}")
+        go_to_check(wizard, PASSPHRASE)
+        steps.append(wizard.explain.text())
+        wizard.agree.setChecked(True)
+        wizard.accept()
+        wizard.deleteLater()
+        return wizard.request
+
+    def sign_in(dialog: SignInDialog) -> int:
+        dialog.show()
+        steps.append("sign-in")
+        dialog.username.setText("dana")
+        dialog.password.setText("porch swing after supper")
+        dialog.accept()
+        return dialog.result()
+
+    def look_and_close(window: MainWindow) -> None:
+        steps.append(window.windowTitle())
+        window.close()
+
+    monkeypatch.setattr(WelcomeDialog, "exec", choose_restore)
+    monkeypatch.setattr(RestoreWizard, "ask", staticmethod(drive_the_wizard))
+    monkeypatch.setattr(SignInDialog, "exec", sign_in)
+    real_build = app.build_window
+
+    def build(ctx: UiContext) -> MainWindow:
+        window = real_build(ctx)
+        QTimer.singleShot(0, lambda: look_and_close(window))
+        return window
+
+    monkeypatch.setattr(app, "build_window", build)
+    assert app.run_gui(paths) == 0
+
+    assert steps == [
+        "welcome",
+        f"wizard looks in {stick / DRIVE_FOLDER}",
+        "There are no records on this PC yet, so nothing of the house's is replaced. After "
+        "the restore PeerDesk opens again on the restored records.",
+        "sign-in",
+        f"PeerDesk — {made.info.house_name} — DEMO — Dana Whitaker",
+    ], "no first administrator to make: the house came with its accounts"
+    after = table_rows(paths.db)
+    for table in ("residents", "stays", "peer_sessions", "session_attendees"):
+        assert after[table] == expected[table], table
+    assert [row[1] for row in after["users"]] == ["dana"]
+    ((kind, title, text),) = shown.shown
+    assert (kind, title) == ("info", "Backup restored")
+    assert "kept in" not in text, "nothing was on this PC to keep"
+    assert not list(paths.local_backup_dir.glob("*before-restore*"))
+    assert not paths.lock_file.exists()
+
+
+def test_a_restore_given_up_at_the_welcome_goes_back_to_it_and_leaves_nothing(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "new-pc"
+    folder.mkdir()
+    paths = paths_for(folder / "peerdesk.sqlite3", folder)
+    welcomes: list[str] = []
+
+    def restore_then_close(dialog: WelcomeDialog) -> int:
+        welcomes.append("shown")
+        if len(welcomes) == 1:
+            dialog.restore_button.click()  # then Cancel in the wizard
+        else:
+            dialog.reject()  # the second time the person closes the welcome
+        return dialog.result()
+
+    monkeypatch.setattr(WelcomeDialog, "exec", restore_then_close)
+    monkeypatch.setattr(RestoreWizard, "ask", staticmethod(lambda parent, ctx: None))
+    assert app.run_gui(paths) == 0
+    assert welcomes == ["shown", "shown"]
+    assert not paths.db.exists(), "no half-made database is left behind"

@@ -15,6 +15,7 @@ from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.services import users
 from peerdesk.ui.context import UiContext
+from peerdesk.ui.dialogs.welcome import WelcomeChoice
 from peerdesk.ui.main_window import MainWindow
 from tests.ui import dialog_support
 from tests.ui.accounts_support import OTHER_PASSWORDS, add_accounts
@@ -125,7 +126,9 @@ def test_an_old_house_makes_its_administrator_first_and_quit_changes_nothing(
 def test_a_new_house_whose_administrator_was_not_made_is_not_kept(
     qapp: QApplication, tmp_path: Path, shown: Messages, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    patch_dialog(monkeypatch, "welcome", "WelcomeDialog", lambda *a: "Maple House")
+    patch_dialog(
+        monkeypatch, "welcome", "WelcomeDialog", lambda *a: WelcomeChoice(house_name="Maple House")
+    )
     patch_dialog(monkeypatch, "first_admin", "FirstAdministratorDialog", lambda *a, **k: None)
     paths = paths_for(tmp_path / "peerdesk.sqlite3", tmp_path / "profile")
     assert app.run_gui(paths) == 0

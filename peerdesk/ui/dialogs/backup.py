@@ -378,7 +378,7 @@ class Job:
     def __init__(
         self,
         work: Callable[[Progress, Cancelled], object],
-        parent: QWidget,
+        parent: QWidget | None,
         **task_options: Any,
     ) -> None:
         self.result: object | None = None

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,9 @@ from peerdesk.ui.dialogs.backup import (
     Job,
     UnlockPanel,
     WorkProgress,
+    list_drives,
     local_key,
+    mounted_volumes,
     outcome_banner,
     remembered_folder,
     size_text,
@@ -67,6 +69,14 @@ KIND_TEXT = {
 }
 
 
+def usb_backup_folder() -> Path | None:
+    """The PeerDesk backup folder on a USB drive plugged in now, if there is one."""
+    for drive in list_drives(mounted_volumes()):
+        if drive.removable and drive.folder.is_dir():
+            return drive.folder
+    return None
+
+
 @dataclass(frozen=True)
 class RestoreRequest:
     """A backup checked and confirmed in the wizard, ready to restore."""
@@ -86,7 +96,9 @@ class RestoreWizard(FormDialog):
     ) -> None:
         super().__init__(parent, ctx, _tr("Restore a backup"))
         self.setObjectName("restoreWizard")
-        self.folder = folder or remembered_folder(ctx) or ctx.paths.local_backup_dir
+        self.folder = (
+            folder or remembered_folder(ctx) or usb_backup_folder() or ctx.paths.local_backup_dir
+        )
         self.info: backup.BackupInfo | None = None
         self.preview: backup.RestorePreview | None = None
         self.unlock_used: backup.Unlock | None = None
@@ -618,7 +630,7 @@ class RestoreRun(QObject):
 
     ended = Signal(object)
 
-    def __init__(self, parent: QWidget, ctx: UiContext, request: RestoreRequest) -> None:
+    def __init__(self, parent: QWidget | None, ctx: UiContext, request: RestoreRequest) -> None:
         super().__init__(parent)
         self._parent = parent
         self.ctx = ctx
@@ -695,3 +707,25 @@ class RestoreRun(QObject):
                 _tr("The restore was stopped; the records on this PC are as they were."),
             )
         self.ended.emit(None)
+
+
+def restore_onto_this_pc(ctx: UiContext) -> bool:
+    """The welcome's "Restore a backup instead" on a PC with no house yet: the wizard, then
+    the restore, before any window exists. True once a house was restored (PeerDesk then
+    opens on it and asks who is there, with the accounts that came with the backup)."""
+    request = RestoreWizard.ask(None, ctx)
+    if request is None:
+        return False
+    run = RestoreRun(None, ctx, request)
+    loop = QEventLoop()
+    ended: list[object] = []
+
+    def on_ended(result: object) -> None:
+        ended.append(result)
+        loop.quit()
+
+    run.ended.connect(on_ended)
+    run.start()
+    if not ended:
+        loop.exec()
+    return ended[0] is not None

@@ -1,15 +1,35 @@
-"""The first-run welcome: what PeerDesk is, and the house's name."""
+"""The first-run welcome: what PeerDesk is, and the house's name — or, on a new PC, the way
+to restore the house from its backup instead."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from peerdesk.core.errors import FieldError
 from peerdesk.ui.dialogs.base import FormDialog
 from peerdesk.ui.widgets.forms import FormSection
 
 MAX_NAME = 120  # the same limit as the house settings
+
+
+@dataclass(frozen=True)
+class WelcomeChoice:
+    """What the person chose at the welcome: a new house with this name, or to restore one
+    from a backup (a house moving to a new PC)."""
+
+    house_name: str = ""
+    restore: bool = False
 
 
 class WelcomeDialog(FormDialog):
@@ -29,6 +49,8 @@ class WelcomeDialog(FormDialog):
                 "record entered by mistake is voided with a reason, so the history stays "
                 "complete for your auditors.</p>"
                 "<p>Once PeerDesk is open, press <b>F1</b> at any time for the user guide.</p>"
+                "<p>Moving your house to a new computer? Plug in the USB drive with its backup "
+                "and choose <b>Restore a backup instead</b>.</p>"
             ),
             self.body,
         )
@@ -51,14 +73,28 @@ class WelcomeDialog(FormDialog):
         column.addWidget(section)
         column.addStretch(1)
         self.set_ok_text(self.tr("&Start"))
+        self.restore_button = QPushButton(self.tr("&Restore a backup instead…"), self)
+        self.restore_button.setAccessibleName(self.tr("Restore a backup instead"))
+        self.restore_button.setToolTip(
+            self.tr("Open the house's records from a PeerDesk backup, on a new computer")
+        )
+        self.restore_button.setAutoDefault(False)
+        self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        self.choice: WelcomeChoice | None = None
         self.name_edit.setFocus()
-        self.fit_to_screen(QSize(560, 400))
+        self.fit_to_screen(QSize(560, 430))
 
     @classmethod
-    def ask(cls, parent: QWidget | None) -> str | None:
-        """The house's name, or None when the person closes the welcome."""
+    def ask(cls, parent: QWidget | None) -> WelcomeChoice | None:
+        """A new house's name or a restore, or None when the person closes the welcome."""
         dialog = cls(parent)
-        return dialog.house_name if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _on_restore_button_clicked(self) -> None:
+        self.errors.clear()
+        self.choice = WelcomeChoice(restore=True)
+        QDialog.accept(self)
 
     def accept(self) -> None:
         name = " ".join(self.name_edit.text().split())
@@ -73,4 +109,5 @@ class WelcomeDialog(FormDialog):
         self.errors.clear()
         self.house_name = name
         self.saved = name
+        self.choice = WelcomeChoice(house_name=name)
         QDialog.accept(self)
