@@ -1983,18 +1983,23 @@ def verify_backup(
 # --------------------------------------------------------------------------- restore
 
 
+def _read_without_changing(target: Path) -> _Contents:
+    """What the database at ``target`` holds, in one read transaction that writes nothing."""
+    c = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+    try:
+        c.execute("PRAGMA query_only = 1")
+        c.execute("BEGIN")
+        return _read_contents(c)
+    finally:
+        c.close()
+
+
 def _current_summary(target: Path) -> tuple[HouseSummary | None, str]:
     """What the PC's database holds now, read without changing it."""
     if not target.exists() or target.stat().st_size == 0:
         return None, ""
     try:
-        c = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
-        try:
-            c.execute("PRAGMA query_only = 1")
-            c.execute("BEGIN")
-            contents = _read_contents(c)
-        finally:
-            c.close()
+        contents = _read_without_changing(target)
     except sqlite3.Error:
         return None, f"The file {target.name} on this PC cannot be read as a PeerDesk database."
     return (
@@ -2061,13 +2066,7 @@ class _Safety:
         if self.contents is None:
             return True
         try:
-            c = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
-            try:
-                c.execute("PRAGMA query_only = 1")
-                c.execute("BEGIN")
-                now = _read_contents(c)
-            finally:
-                c.close()
+            now = _read_without_changing(target)
         except sqlite3.Error:
             return False
         return (now.row_counts, now.audit_mark) == (

@@ -303,6 +303,17 @@ def test_saying_no_or_cancelling_leaves_the_pc_as_it_was(good_backup: Path, path
     assert_untouched(paths, before)
 
 
+def restored_elsewhere(safety_copy: Path, paths: Paths, tmp_path: Path) -> Path:
+    """Restore a safety copy (sealed with this PC's key) into a folder of its own; its file."""
+    local = backup.LocalKey.load(backup.local_key_path(paths))
+    assert local is not None
+    other = tmp_path / "check"
+    other.mkdir()
+    checked = Paths(other / "peerdesk.sqlite3", other, other / "config", other / "logs")
+    backup.restore_backup(safety_copy, local, checked, actor=ADMIN)
+    return checked.db
+
+
 def test_a_backup_refused_by_sqlites_checks_leaves_no_safety_backup(
     demo_template: Path, usb: Path, paths: Paths, tmp_path: Path
 ) -> None:
@@ -350,13 +361,8 @@ def test_records_changed_while_the_question_is_open_are_in_the_safety_copy(
     assert [p.name for p in paths.local_backup_dir.glob("*before-restore*")] == [
         result.safety_copy.name
     ]
-    local = backup.LocalKey.load(backup.local_key_path(paths))
-    assert local is not None
-    other = tmp_path / "check"
-    other.mkdir()
-    checked = Paths(other / "peerdesk.sqlite3", other, other / "config", other / "logs")
-    backup.restore_backup(result.safety_copy, local, checked, actor=ADMIN)
-    names = {(row[1], row[2]) for row in table_rows(checked.db)["residents"]}
+    checked = restored_elsewhere(result.safety_copy, paths, tmp_path)
+    names = {(row[1], row[2]) for row in table_rows(checked)["residents"]}
     assert {("Added", "WhileAsking"), ("Only", "OnThisPC")} <= names
 
 
@@ -380,15 +386,8 @@ def test_a_stale_wal_is_folded_into_the_safety_copy_and_never_replayed(
     assert integrity(paths.db) == "ok"
     # The rows from the old WAL are in the safety copy, not lost.
     assert result.safety_copy is not None
-    local = backup.LocalKey.load(backup.local_key_path(paths))
-    assert local is not None
-    other = tmp_path / "check"
-    other.mkdir()
-    checked = Paths(other / "peerdesk.sqlite3", other, other / "config", other / "logs")
-    backup.restore_backup(result.safety_copy, local, checked, actor=ADMIN)
-    kept = [
-        row for row in table_rows(checked.db)["preferences"] if str(row[0]).startswith("stale-")
-    ]
+    checked = restored_elsewhere(result.safety_copy, paths, tmp_path)
+    kept = [row for row in table_rows(checked)["preferences"] if str(row[0]).startswith("stale-")]
     assert len(kept) == 50
 
 

@@ -381,6 +381,15 @@ def test_cancel_during_the_restore_keeps_the_records_as_they_were(
 # --------------------------------------------------------------------------- the window again
 
 
+def add_dana(db: Database) -> None:
+    """The house manager's administrator account, which a backup carries with it."""
+    with db.begin() as s:
+        users.create_user(
+            s, Actor.local_administrator(), "dana", "Dana Whitaker",
+            vocab.Role.ADMINISTRATOR, "porch swing after supper",
+        )  # fmt: skip
+
+
 def test_a_good_backup_is_restored_and_the_window_comes_back_on_its_records(
     qapp: QApplication,
     house_file: Path,
@@ -391,11 +400,7 @@ def test_a_good_backup_is_restored_and_the_window_comes_back_on_its_records(
     paths: Paths = paths_for(copy_house(house_file, tmp_path / "pc"), tmp_path / "profile")
     drive = tmp_path / "usb" / DRIVE_FOLDER
     with Database.open(paths.db) as db:
-        with db.begin() as s:
-            users.create_user(
-                s, Actor.local_administrator(), "dana", "Dana Whitaker",
-                vocab.Role.ADMINISTRATOR, "porch swing after supper",
-            )  # fmt: skip
+        add_dana(db)
         made = usb_backup(db, drive)
         expected = table_rows(paths.db)
         add_resident_after_the_backup(db)
@@ -487,11 +492,7 @@ def test_on_a_new_pc_the_welcome_restores_the_house_from_the_usb_drive(
     old = copy_house(house_file, tmp_path / "old-pc")
     stick = tmp_path / "usb"
     with Database.open(old) as db:
-        with db.begin() as s:
-            users.create_user(
-                s, Actor.local_administrator(), "dana", "Dana Whitaker",
-                vocab.Role.ADMINISTRATOR, "porch swing after supper",
-            )  # fmt: skip
+        add_dana(db)
         made = usb_backup(db, stick / DRIVE_FOLDER)
     expected = table_rows(old)
     # The new PC: nothing yet, and the stick plugged in.
