@@ -166,26 +166,32 @@ def list_phases(s: Session, *, include_retired: bool = False) -> list[dto.Phase]
     return [_phase_dto(row) for row in s.execute(query).scalars()]
 
 
+def _phase_fields(
+    s: Session, name: str, short_name: str, *, keep_id: int | None = None
+) -> tuple[str, str]:
+    """A phase's name and short name, checked (a name no other phase has)."""
+    problems = Problems()
+    name = problems.text(name, "name", "The phase's name", max_length=80)
+    short_name = problems.optional_text(short_name, "short_name", "Short name", max_length=20)
+    clash = select(ProgramPhase.id).where(func.lower(ProgramPhase.name) == name.lower())
+    if keep_id is not None:
+        clash = clash.where(ProgramPhase.id != keep_id)
+    if name and s.execute(clash).first():
+        problems.add("name", f"There is already a phase called {name}.")
+    problems.raise_if_any()
+    return name, short_name or name
+
+
 def add_phase(
     s: Session, actor: Actor, name: str, short_name: str = "", *, mentors_allowed: bool = False
 ) -> dto.Phase:
     """Add a phase at the end of the program."""
     actor.require(Action.MANAGE_SETTINGS)
-    problems = Problems()
-    name = problems.text(name, "name", "The phase's name", max_length=80)
-    short_name = problems.optional_text(short_name, "short_name", "Short name", max_length=20)
-    if (
-        name
-        and s.execute(
-            select(ProgramPhase.id).where(func.lower(ProgramPhase.name) == name.lower())
-        ).first()
-    ):
-        problems.add("name", f"There is already a phase called {name}.")
-    problems.raise_if_any()
+    name, short_name = _phase_fields(s, name, short_name)
     last = s.execute(select(func.max(ProgramPhase.position))).scalar() or 0
     row = ProgramPhase(
         name=name,
-        short_name=short_name or name,
+        short_name=short_name,
         position=last + 10,
         mentors_allowed=mentors_allowed,
         active=True,
@@ -194,6 +200,80 @@ def add_phase(
     s.flush()
     audit.record(s, actor, "create", "program_phases", row.id, f"Phase {name} added")
     return _phase_dto(row)
+
+
+def change_phase(
+    s: Session,
+    actor: Actor,
+    phase_id: int,
+    name: str,
+    short_name: str = "",
+    *,
+    mentors_allowed: bool = False,
+) -> dto.Phase:
+    """Rename a phase or change whether its residents may serve as peer mentors. Its history
+    follows it: every stay and phase change points at the phase, not at its name."""
+    actor.require(Action.MANAGE_SETTINGS)
+    row = get_or_not_found(s, ProgramPhase, phase_id, "phase")
+    name, short_name = _phase_fields(s, name, short_name, keep_id=row.id)
+    values: dict[str, object] = {
+        "name": name,
+        "short_name": short_name,
+        "mentors_allowed": mentors_allowed,
+    }
+    changes = audit.diff({k: getattr(row, k) for k in values}, values)
+    if changes:
+        summary = f"Phase {changes['name'][0]} renamed {name}" if "name" in changes else ""
+        for key, value in values.items():
+            setattr(row, key, value)
+        audit.record(
+            s, actor, "change", "program_phases", row.id, summary or f"Phase {name} changed",
+            changes,
+        )  # fmt: skip
+    return _phase_dto(row)
+
+
+def move_phase(s: Session, actor: Actor, phase_id: int, step: int) -> dto.Phase:
+    """Move a phase one place earlier (``step`` -1) or later (+1) in the program's order,
+    which the census, filters and reports follow. At either end it stays where it is."""
+    actor.require(Action.MANAGE_SETTINGS)
+    row = get_or_not_found(s, ProgramPhase, phase_id, "phase")
+    order = list(
+        s.execute(select(ProgramPhase).order_by(ProgramPhase.position, ProgramPhase.id)).scalars()
+    )
+    here = order.index(row)
+    there = here + (1 if step > 0 else -1)
+    if step == 0 or not 0 <= there < len(order):
+        return _phase_dto(row)
+    order[here], order[there] = order[there], order[here]
+    for number, phase in enumerate(order, start=1):
+        phase.position = number * 10
+    where = "later" if step > 0 else "earlier"
+    audit.record(
+        s, actor, "change", "program_phases", row.id,
+        f"Phase {row.name} moved {where} in the program (now {there + 1} of {len(order)})",
+    )  # fmt: skip
+    return _phase_dto(row)
+
+
+def reinstate_phase(s: Session, actor: Actor, phase_id: int) -> dto.Phase:
+    """Put a retired phase back in use."""
+    actor.require(Action.MANAGE_SETTINGS)
+    row = get_or_not_found(s, ProgramPhase, phase_id, "phase")
+    if not row.active:
+        row.active = True
+        audit.record(s, actor, "change", "program_phases", row.id, f"Phase {row.name} in use again")
+    return _phase_dto(row)
+
+
+def residents_by_phase(s: Session) -> dict[int, int]:
+    """How many active residents each phase has now (phases with none are left out)."""
+    rows = s.execute(
+        select(resident_overview.c.phase_id, func.count())
+        .where(resident_overview.c.status == "active", resident_overview.c.phase_id.is_not(None))
+        .group_by(resident_overview.c.phase_id)
+    ).all()
+    return {int(phase_id): int(count) for phase_id, count in rows}
 
 
 def retire_phase(s: Session, actor: Actor, phase_id: int) -> dto.Phase:
@@ -209,6 +289,17 @@ def retire_phase(s: Session, actor: Actor, phase_id: int) -> dto.Phase:
         raise ValidationError.single(
             "phase",
             f"{in_phase} active resident(s) are in {row.name}; move them to another phase first.",
+        )
+    if not row.active:
+        return _phase_dto(row)
+    others = s.execute(
+        select(func.count())
+        .select_from(ProgramPhase)
+        .where(ProgramPhase.active.is_(True), ProgramPhase.id != row.id)
+    ).scalar_one()
+    if not others:
+        raise ValidationError.single(
+            "phase", f"{row.name} is the only phase in use; add another before retiring it."
         )
     row.active = False
     audit.record(s, actor, "change", "program_phases", row.id, f"Phase {row.name} retired")
