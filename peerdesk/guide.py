@@ -93,6 +93,7 @@ MENUS: dict[str, MenuEntry] = {
     "restore": MenuEntry(("House", "Restore a backup…"), "", _BACKUP),
     "recovery_sheet": MenuEntry(("House", "Recovery sheet…"), "", _BACKUP),
     "house_settings": MenuEntry(("House", "House settings…"), "", _HOUSE),
+    "program_phases": MenuEntry(("House", "Program phases…"), "", _HOUSE),
     "accounts": MenuEntry(("House", "User accounts…"), "", _ACCOUNTS),
     "password": MenuEntry(("House", "Change my password…"), "", _ACCOUNTS),
     "audit": MenuEntry(("House", "Audit log…"), "", _ACCOUNTS),

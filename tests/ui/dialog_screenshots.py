@@ -35,6 +35,7 @@ from peerdesk.ui.dialogs.assessment import AssessmentDialog  # noqa: E402
 from peerdesk.ui.dialogs.discharge import DischargeDialog, ReadmitDialog  # noqa: E402
 from peerdesk.ui.dialogs.mentor import DeactivateMentorDialog, MentorDialog  # noqa: E402
 from peerdesk.ui.dialogs.phase import ChangePhaseDialog  # noqa: E402
+from peerdesk.ui.dialogs.phases import PhaseDialog, ProgramPhasesDialog  # noqa: E402
 from peerdesk.ui.dialogs.resident import ResidentDialog  # noqa: E402
 from peerdesk.ui.dialogs.session import SessionDialog  # noqa: E402
 from peerdesk.ui.dialogs.supervision import SupervisionDialog  # noqa: E402
@@ -178,6 +179,17 @@ def shots(parent: None, ctx: UiContext) -> Iterator[Shot]:
     assert active and gone and mentor and note and session
 
     yield "welcome-empty", lambda: WelcomeDialog(parent), None
+    yield "program-phases", lambda: ProgramPhasesDialog(parent, ctx), None
+    yield (
+        "program-phase-new",
+        lambda: PhaseDialog(parent, ctx, None),
+        lambda d: (d.name.setText("Alumni"), d.mentors_allowed.setChecked(True)),
+    )
+    yield (
+        "program-phase-refused",
+        lambda: PhaseDialog(parent, ctx, None),
+        lambda d: (d.name.setText("Phase II"), _press_save(d)),
+    )
     yield (
         "welcome-filled",
         lambda: WelcomeDialog(parent),

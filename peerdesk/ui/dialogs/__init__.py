@@ -81,8 +81,11 @@ def forms_for_self_test(parent: QWidget, ctx: UiContext) -> Iterator[tuple[str, 
 
     if ctx.actor.may(Action.MANAGE_SETTINGS):
         from peerdesk.ui.dialogs.house_settings import HouseSettingsDialog
+        from peerdesk.ui.dialogs.phases import PhaseDialog, ProgramPhasesDialog
 
         yield "house settings", HouseSettingsDialog(parent, ctx)
+        yield "program phases", ProgramPhasesDialog(parent, ctx)
+        yield "new program phase", PhaseDialog(parent, ctx, None)
     yield "user guide", GuideWindow(parent, ctx)
     yield "about", AboutDialog(parent, ctx)
     yield from _account_forms(parent, ctx)

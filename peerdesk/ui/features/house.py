@@ -1,4 +1,5 @@
-"""House → House settings… for administrators (the service refuses anyone else)."""
+"""House → House settings… and Program phases… for administrators (the services refuse
+anyone else)."""
 
 from __future__ import annotations
 
@@ -36,15 +37,28 @@ class HouseFeature(QObject):
                 "backups and the lock"
             ),
         )
+        self.phases_action = window.add_action(
+            _tr("&Program phases…"),
+            self.open_phases,
+            tip=_tr("The steps of the house's program: add, rename, reorder or retire them"),
+        )
         house = window.menu("house")
         if house.actions():
             house.addSeparator()
         house.addAction(self.settings_action)
+        house.addAction(self.phases_action)
         self.ctx.events.actor_changed.connect(self._on_events_actor_changed)
         self._on_events_actor_changed()
 
     def _on_events_actor_changed(self) -> None:
-        self.settings_action.setVisible(self.ctx.actor.may(Action.MANAGE_SETTINGS))
+        may = self.ctx.actor.may(Action.MANAGE_SETTINGS)
+        self.settings_action.setVisible(may)
+        self.phases_action.setVisible(may)
+
+    def open_phases(self) -> None:
+        from peerdesk.ui.dialogs.phases import ProgramPhasesDialog
+
+        ProgramPhasesDialog.ask(self.window, self.ctx)
 
     def open_settings(self) -> None:
         from peerdesk.ui.dialogs.house_settings import HouseSettingsDialog
