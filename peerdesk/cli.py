@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from peerdesk.core.audit import Actor
     from peerdesk.core.backup import Passphrase, RestorePreview, Unlock
     from peerdesk.core.db import Database
+    from peerdesk.core.dto import Phase
     from peerdesk.core.imports import PreviewRow
 
 PASSWORD_ENV = "PEERDESK_PASSWORD"
@@ -186,6 +187,62 @@ def _cmd_check(ctx: Context) -> int:
             file=sys.stderr,
         )
         return EXIT_USER_ERROR
+    return EXIT_OK
+
+
+def _find_phase(phases: list[Phase], text: str) -> Phase:
+    """The phase called ``text`` (its name or short name, any case)."""
+    wanted = " ".join(text.split()).casefold()
+    for phase in phases:
+        if wanted in (phase.name.casefold(), phase.short_name.casefold()):
+            return phase
+    raise PeerDeskError(
+        f"There is no phase called {text}; 'peerdesk phases' lists the house's phases."
+    )
+
+
+def _cmd_phases(ctx: Context) -> int:
+    from peerdesk.core.services import settings as settings_service
+
+    actor = ctx.actor()
+    db = ctx.open_db()
+    action = ctx.args.action or "list"
+    if action != "list":
+        with db.begin() as s:
+            phases = settings_service.list_phases(s, include_retired=True)
+            if action == "add":
+                done = settings_service.add_phase(
+                    s, actor, ctx.args.name, ctx.args.short or "",
+                    mentors_allowed=ctx.args.mentors_may_serve,
+                )  # fmt: skip
+            else:
+                phase = _find_phase(phases, ctx.args.name)
+                if action == "rename":
+                    short = phase.short_name if ctx.args.short is None else ctx.args.short
+                    if ctx.args.short is None and phase.short_name == phase.name:
+                        short = ""  # the short name was the name: it follows the new one
+                    done = settings_service.change_phase(
+                        s, actor, phase.id, ctx.args.new_name, short,
+                        mentors_allowed=phase.mentors_allowed,
+                    )  # fmt: skip
+                elif action == "move":
+                    step = -1 if ctx.args.where == "earlier" else 1
+                    done = settings_service.move_phase(s, actor, phase.id, step)
+                elif action == "retire":
+                    done = settings_service.retire_phase(s, actor, phase.id)
+                else:
+                    done = settings_service.reinstate_phase(s, actor, phase.id)
+        print(f"{action.capitalize()}: {done.name}.")
+    with db.read() as s:
+        phases = settings_service.list_phases(s, include_retired=True)
+        counts = settings_service.residents_by_phase(s)
+    for number, phase in enumerate(phases, start=1):
+        status = "in use" if phase.active else "retired"
+        mentors = ", residents may serve as peer mentors" if phase.mentors_allowed else ""
+        print(
+            f"{number}. {phase.name} ({phase.short_name}): {status}, "
+            f"{counts.get(phase.id, 0)} in it now{mentors}"
+        )
     return EXIT_OK
 
 
@@ -685,6 +742,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(handler=_cmd_check)
 
+    phases = commands.add_parser(
+        "phases", help="list the program phases in order, or add, rename, move, retire one"
+    )
+    actions = phases.add_subparsers(dest="action", metavar="ACTION")
+    actions.add_parser("list", help="every phase in program order (the default)")
+    add = actions.add_parser("add", help="a new phase at the end of the program")
+    add.add_argument("name")
+    add.add_argument("--short", metavar="S", help="a short name for narrow columns")
+    add.add_argument(
+        "--mentors-may-serve",
+        action="store_true",
+        help="residents in this phase may serve as peer mentors",
+    )
+    rename = actions.add_parser("rename", help="give a phase a new name (its history follows)")
+    rename.add_argument("name")
+    rename.add_argument("new_name", metavar="NEW_NAME")
+    rename.add_argument("--short", metavar="S", help="a new short name too")
+    move = actions.add_parser("move", help="move a phase earlier or later in the program")
+    move.add_argument("name")
+    move.add_argument("where", choices=["earlier", "later"])
+    for name, help_text in (
+        ("retire", "take a phase nobody is in out of use (it is kept)"),
+        ("reinstate", "put a retired phase back in use"),
+    ):
+        actions.add_parser(name, help=help_text).add_argument("name")
+    phases.set_defaults(handler=_cmd_phases)
+
     export = commands.add_parser("export", help="write a printable report or a CSV file")
     kinds = export.add_subparsers(dest="kind", metavar="KIND", required=True)
     csv_parser = kinds.add_parser("csv", help="one table as a CSV file for a spreadsheet")
@@ -806,6 +890,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("Stopped; nothing more was written.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # What the output went to stopped reading (``peerdesk phases | head -1``): not a
+        # defect. Point stdout at nothing so Python's last flush does not fail as well.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_USER_ERROR
     except Exception:
         # A defect in PeerDesk, not the person's doing: the details go to the log.
