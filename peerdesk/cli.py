@@ -221,7 +221,7 @@ def _cmd_phases(ctx: Context) -> int:
                     short = phase.short_name if ctx.args.short is None else ctx.args.short
                     if ctx.args.short is None and phase.short_name == phase.name:
                         short = ""  # the short name was the name: it follows the new one
-                    done = settings_service.change_phase(
+                    done = settings_service.update_phase(
                         s, actor, phase.id, ctx.args.new_name, short,
                         mentors_allowed=phase.mentors_allowed,
                     )  # fmt: skip

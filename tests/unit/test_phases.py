@@ -43,7 +43,7 @@ def test_a_phase_is_renamed_and_its_residents_history_follows(db: Database, admi
     assert names(db) == DEFAULT
     with db.begin() as s:
         pat = f.resident(s, admin, "Pat", "Kim", phase="MT I")
-        changed = settings.change_phase(
+        changed = settings.update_phase(
             s, admin, f.phase_id(s, "MT I"), "Motivation One", "Mot 1", mentors_allowed=False
         )
     assert (changed.name, changed.short_name) == ("Motivation One", "Mot 1")
@@ -52,13 +52,13 @@ def test_a_phase_is_renamed_and_its_residents_history_follows(db: Database, admi
     assert current is not None and current.phase_name == "Motivation One"
     assert audit_lines(db) == ["Phase Motivational Track I renamed Motivation One"]
     with db.begin() as s:  # the same again changes nothing and writes no line
-        settings.change_phase(s, admin, changed.id, "Motivation One", "Mot 1")
+        settings.update_phase(s, admin, changed.id, "Motivation One", "Mot 1")
     assert len(audit_lines(db)) == 1
 
 
 def test_a_name_is_needed_and_unique(db: Database, admin: Actor) -> None:
     with pytest.raises(ValidationError) as caught, db.begin() as s:
-        settings.change_phase(s, admin, f.phase_id(s, "MT I"), "phase ii")
+        settings.update_phase(s, admin, f.phase_id(s, "MT I"), "phase ii")
     assert caught.value.for_field("name") == "There is already a phase called phase ii."
     with pytest.raises(ValidationError) as caught, db.begin() as s:
         settings.add_phase(s, admin, "   ")
@@ -123,7 +123,7 @@ def test_the_last_phase_in_use_is_not_retired(db: Database, admin: Actor) -> Non
 def test_only_who_may_change_the_settings_changes_phases(db: Database) -> None:
     mentor = Actor(user_id=7, username="sam", role=vocab.Role.PEER_MENTOR)
     with pytest.raises(PermissionDenied), db.begin() as s:
-        settings.change_phase(s, mentor, f.phase_id(s, "SOS"), "Street")
+        settings.update_phase(s, mentor, f.phase_id(s, "SOS"), "Street")
     with pytest.raises(PermissionDenied), db.begin() as s:
         settings.move_phase(s, mentor, f.phase_id(s, "SOS"), 1)
     with pytest.raises(PermissionDenied), db.begin() as s:

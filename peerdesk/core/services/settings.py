@@ -202,7 +202,7 @@ def add_phase(
     return _phase_dto(row)
 
 
-def change_phase(
+def update_phase(
     s: Session,
     actor: Actor,
     phase_id: int,

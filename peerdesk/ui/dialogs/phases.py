@@ -95,7 +95,7 @@ class PhaseDialog(FormDialog):
             return settings_service.add_phase(
                 s, self.ctx.actor, name, short, mentors_allowed=allowed
             )
-        return settings_service.change_phase(
+        return settings_service.update_phase(
             s, self.ctx.actor, self.phase.id, name, short, mentors_allowed=allowed
         )
 
