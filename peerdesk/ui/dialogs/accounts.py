@@ -11,19 +11,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -44,8 +37,9 @@ from peerdesk.ui.dialogs.first_admin import (
     password_box,
     same_passphrase,
 )
+from peerdesk.ui.dialogs.record_list import RecordListDialog
 from peerdesk.ui.widgets.choices import ChoiceCombo
-from peerdesk.ui.widgets.forms import FormSection, MessageBanner, buddy_label
+from peerdesk.ui.widgets.forms import FormSection
 
 
 def _tr(text: str) -> str:
@@ -362,95 +356,48 @@ class ChangePasswordDialog(FormDialog):
 # --------------------------------------------------------------------------- the list
 
 
-class UserAccountsDialog(QDialog):
+class UserAccountsDialog(RecordListDialog):
     """Every account of the house, with what an administrator may do to each."""
 
     COLUMNS = ("Username", "Full name", "Role", "Mentor record", "Status", "Last signed in")
 
     def __init__(self, parent: QWidget | None, ctx: UiContext) -> None:
-        super().__init__(parent)
-        self.setObjectName("userAccountsDialog")
-        self.ctx = ctx
-        self.accounts: list[UserAccount] = []
-        self.setWindowTitle(self.tr("User accounts"))
-        self.setModal(True)
-        self.setSizeGripEnabled(True)
-
-        intro = QLabel(
-            self.tr(
+        super().__init__(
+            parent,
+            title=_tr("User accounts"),
+            intro=_tr(
                 "Everyone who uses PeerDesk signs in with their own account. Accounts are "
                 "never deleted: deactivate the account of someone who has left, and their name "
                 "stays on everything they did."
             ),
-            self,
+            columns=[_tr(c) for c in self.COLUMNS],
+            list_label=_tr("A&ccounts of the house:"),
+            list_name=_tr("User accounts"),
         )
-        intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setAccessibleName(self.tr("User accounts"))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        self.setObjectName("userAccountsDialog")
+        self.ctx = ctx
+        self.accounts: list[UserAccount] = []
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
         self.table.itemActivated.connect(lambda _item: self._on_change_role())
-
-        def button(text: str, slot: object, tip: str) -> QPushButton:
-            made = QPushButton(text, self)
-            made.setAccessibleName(text.replace("&", ""))
-            made.setToolTip(tip)
-            made.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
-            return made
-
-        self.add_button = button(self.tr("&Add account…"), self._on_add, self.tr("A new account"))
-        self.reset_button = button(
-            self.tr("Set new &password…"),
+        self.add_button = self.side_button(_tr("&Add account…"), self._on_add, _tr("A new account"))
+        self.reset_button = self.side_button(
+            _tr("Set new &password…"),
             self._on_reset,
-            self.tr("For someone who forgot theirs; also lifts a wait after wrong passwords"),
+            _tr("For someone who forgot theirs; also lifts a wait after wrong passwords"),
         )
-        self.role_button = button(
-            self.tr("Change &role…"),
+        self.role_button = self.side_button(
+            _tr("Change &role…"),
             self._on_change_role,
-            self.tr("Role, printing names, peer mentor record"),
+            _tr("Role, printing names, peer mentor record"),
         )
-        self.active_button = button(
-            self.tr("&Deactivate"),
+        self.active_button = self.side_button(
+            _tr("&Deactivate"),
             self._on_toggle_active,
-            self.tr("Deactivate the account (it is kept) or reactivate it"),
+            _tr("Deactivate the account (it is kept) or reactivate it"),
         )
-        side = QVBoxLayout()
-        for made in (self.add_button, self.reset_button, self.role_button, self.active_button):
-            side.addWidget(made)
-        side.addStretch(1)
-
-        middle = QHBoxLayout()
-        middle.addWidget(self.table, 1)
-        middle.addLayout(side)
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
-        close.setText(self.tr("Close"))
-        close.setAccessibleName(self.tr("Close"))
-        self.buttons.rejected.connect(self.reject)
-
-        self.banner = MessageBanner(self)  # what the accounts service refused
-        self.body = QWidget(self)
-        column = QVBoxLayout(self.body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(intro)
-        column.addWidget(buddy_label(self.tr("A&ccounts of the house:"), self.table, self))
-        column.addLayout(middle, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.body, 1)
-        layout.addWidget(self.buttons)
+        self.lay_out(880, 460)
         self.refresh()
-        scale = max(1.0, self.fontMetrics().height() / 16)
-        self.resize(int(880 * scale), int(460 * scale))
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext) -> None:
@@ -480,22 +427,15 @@ class UserAccountsDialog(QDialog):
                 self.tr("Active") if account.active else self.tr("Deactivated"),
                 fmt_date(clock.to_local(last).date()) if last else self.tr("never"),
             ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, account.id)
-                if not account.active:
-                    item.setForeground(self.palette().placeholderText())
-                self.table.setItem(row, column, item)
+            self.fill_row(row, cells, account.id, greyed=not account.active)
         index = next((i for i, a in enumerate(self.accounts) if a.id == keep), 0)
         if self.accounts:
             self.table.selectRow(index)
         self._update_buttons()
 
     def selected(self) -> UserAccount | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.accounts[rows[0].row()]
+        row = self.selected_row()
+        return None if row is None else self.accounts[row]
 
     def selected_id(self) -> int | None:
         account = self.selected()

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIntValidator
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -36,6 +34,7 @@ from peerdesk.core.errors import PeerDeskError
 from peerdesk.core.permissions import Action
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
+from peerdesk.ui.dialogs.record_list import read_only_table
 from peerdesk.ui.tabs.base import DateRangeFilter
 from peerdesk.ui.widgets.forms import MessageBanner, buddy_label
 from peerdesk.ui.workers import BackgroundTask
@@ -96,15 +95,7 @@ class AuditLogDialog(QDialog):
         filters.addStretch(1)
 
         # -- the lines
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setAccessibleName(self.tr("Audit lines"))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = read_only_table(self, [self.tr(c) for c in COLUMNS], self.tr("Audit lines"))
         self.table.verticalHeader().setDefaultSectionSize(round(self.fontMetrics().height() * 1.5))
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)

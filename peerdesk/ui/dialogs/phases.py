@@ -9,19 +9,11 @@ Every change is saved at once and written to the audit log.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,9 +26,14 @@ from peerdesk.core.services import settings as settings_service
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog
-from peerdesk.ui.widgets.forms import FormSection, MessageBanner, buddy_label
+from peerdesk.ui.dialogs.record_list import RecordListDialog
+from peerdesk.ui.widgets.forms import FormSection
 
 TABLE = "program_phases"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("phases", text)
 
 
 class PhaseDialog(FormDialog):
@@ -104,102 +101,50 @@ class PhaseDialog(FormDialog):
         self.ctx.announce(TABLE, saved.id)
 
 
-class ProgramPhasesDialog(QDialog):
+class ProgramPhasesDialog(RecordListDialog):
     """Every phase of the program in order, retired ones greyed at their place."""
 
     COLUMNS = ("Order", "Name", "Short name", "May mentor", "Residents now", "Status")
 
     def __init__(self, parent: QWidget | None, ctx: UiContext) -> None:
-        super().__init__(parent)
-        self.setObjectName("programPhasesDialog")
-        self.ctx = ctx
-        self.phases: list[dto.Phase] = []
-        self.setWindowTitle(self.tr("Program phases"))
-        self.setModal(True)
-        self.setSizeGripEnabled(True)
-
-        intro = QLabel(
-            self.tr(
+        super().__init__(
+            parent,
+            title=_tr("Program phases"),
+            intro=_tr(
                 "The steps of your house's program, in the order residents go through them. "
                 "The Home census, the Residents filter and the reports list them in this "
                 "order. A phase is never deleted: retire one nobody is in, and everyone's "
                 "history still shows it."
             ),
-            self,
+            columns=[_tr(c) for c in self.COLUMNS],
+            list_label=_tr("&Phases:"),
+            list_name=_tr("Program phases"),
         )
-        intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setAccessibleName(self.tr("Program phases"))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.setObjectName("programPhasesDialog")
+        self.ctx = ctx
+        self.phases: list[dto.Phase] = []
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemActivated.connect(lambda _item: self.change_selected())
-
-        self.add_button = self._button(self.tr("&Add phase…"), self.add, self.tr("A new phase"))
-        self.change_button = self._button(
-            self.tr("&Change…"),
+        self.add_button = self.side_button(_tr("&Add phase…"), self.add, _tr("A new phase"))
+        self.change_button = self.side_button(
+            _tr("&Change…"),
             self.change_selected,
-            self.tr("Its name, short name, and whether its residents may serve as mentors"),
+            _tr("Its name, short name, and whether its residents may serve as mentors"),
         )
-        self.up_button = self._button(
-            self.tr("Move &earlier"),
-            lambda: self.move_selected(-1),
-            self.tr("Earlier in the program"),
+        self.up_button = self.side_button(
+            _tr("Move &earlier"), lambda: self.move_selected(-1), _tr("Earlier in the program")
         )
-        self.down_button = self._button(
-            self.tr("Move &later"), lambda: self.move_selected(+1), self.tr("Later in the program")
+        self.down_button = self.side_button(
+            _tr("Move &later"), lambda: self.move_selected(+1), _tr("Later in the program")
         )
-        self.retire_button = self._button(
-            self.tr("&Retire"),
+        self.retire_button = self.side_button(
+            _tr("&Retire"),
             self.toggle_selected,
-            self.tr("Take the phase out of use (it is kept), or put it back in use"),
+            _tr("Take the phase out of use (it is kept), or put it back in use"),
         )
-        side = QVBoxLayout()
-        for made in (
-            self.add_button,
-            self.change_button,
-            self.up_button,
-            self.down_button,
-            self.retire_button,
-        ):
-            side.addWidget(made)
-        side.addStretch(1)
-        middle = QHBoxLayout()
-        middle.addWidget(self.table, 1)
-        middle.addLayout(side)
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
-        close.setText(self.tr("Close"))
-        close.setAccessibleName(self.tr("Close"))
-        self.buttons.rejected.connect(self.reject)
-
-        self.banner = MessageBanner(self)  # what the settings service refused
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(intro)
-        layout.addWidget(buddy_label(self.tr("&Phases:"), self.table, self))
-        layout.addLayout(middle, 1)
-        layout.addWidget(self.buttons)
+        self.lay_out(820, 420)
         self.refresh()
-        scale = max(1.0, self.fontMetrics().height() / 16)
-        self.resize(int(820 * scale), int(420 * scale))
-
-    def _button(self, text: str, slot: object, tip: str) -> QPushButton:
-        made = QPushButton(text, self)
-        made.setAccessibleName(text.replace("&", ""))
-        made.setToolTip(tip)
-        made.setAutoDefault(False)
-        made.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
-        return made
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext) -> None:
@@ -230,24 +175,19 @@ class ProgramPhasesDialog(QDialog):
                 str(counts.get(phase.id, 0)),
                 self.tr("In use") if phase.active else self.tr("Retired"),
             ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, phase.id)
-                if column in (0, 4):
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                if not phase.active:
-                    item.setForeground(self.palette().placeholderText())
-                self.table.setItem(row, column, item)
+            self.fill_row(row, cells, phase.id, greyed=not phase.active)
+            for column in (0, 4):  # numbers
+                self.table.item(row, column).setTextAlignment(
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
         index = next((i for i, p in enumerate(self.phases) if p.id == keep), 0)
         if self.phases:
             self.table.selectRow(index)
         self._update_buttons()
 
     def selected(self) -> dto.Phase | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.phases[rows[0].row()] if rows else None
+        row = self.selected_row()
+        return None if row is None else self.phases[row]
 
     def selected_id(self) -> int | None:
         phase = self.selected()
