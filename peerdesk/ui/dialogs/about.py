@@ -13,14 +13,13 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFontInfo, QGuiApplication, QIcon
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,8 +28,9 @@ from peerdesk import __version__
 from peerdesk.paths import resource_dir
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
+from peerdesk.ui.widgets.forms import side_button
+from peerdesk.ui.widgets.sizing import font_scale
 
-BASE_POINT_SIZE = 9.0
 ICON_SIZE = 64
 
 
@@ -112,18 +112,20 @@ class AboutDialog(QDialog):
         )
         note.setWordWrap(True)
 
-        self.open_records_button = self._button(
+        self.open_records_button = side_button(
             self.tr("Open the &records folder"),
             self.tr("Show the folder with the database in the file manager"),
+            self,
         )
         self.open_records_button.clicked.connect(lambda: open_folder(self, self.records_folder))
-        self.open_log_button = self._button(
-            self.tr("Open the &log folder"), self.tr("Show the folder with the log file")
+        self.open_log_button = side_button(
+            self.tr("Open the &log folder"), self.tr("Show the folder with the log file"), self
         )
         self.open_log_button.clicked.connect(lambda: open_folder(self, self.log_file.parent))
-        self.copy_button = self._button(
+        self.copy_button = side_button(
             self.tr("&Copy details"),
             self.tr("Copy the version and these places, to paste into an e-mail"),
+            self,
         )
         self.copy_button.clicked.connect(self.copy_details)
         self.button_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -186,18 +188,10 @@ class AboutDialog(QDialog):
         label.setAccessibleDescription(tip)
         return label
 
-    def _button(self, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setAccessibleName(text.replace("&", ""))
-        button.setToolTip(tip)
-        button.setAutoDefault(False)
-        return button
-
     def _fit(self, preferred_width: int) -> None:
         """As wide as ``preferred_width`` at the usual font (wider with a larger font), and
         as tall as the words need at that width."""
-        scale = max(1.0, QFontInfo(self.font()).pointSizeF() / BASE_POINT_SIZE)
-        width = max(int(preferred_width * scale), self.sizeHint().width())
+        width = max(int(preferred_width * font_scale(self)), self.sizeHint().width())
         layout = self.layout()
         height = layout.heightForWidth(width) if layout is not None else -1
         self.resize(width, max(height, self.sizeHint().height()))

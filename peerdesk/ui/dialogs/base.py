@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,12 +30,12 @@ from peerdesk.core.errors import FieldError, PeerDeskError, ValidationError
 from peerdesk.core.services._common import fmt_date
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.widgets.forms import FieldErrors, MessageBanner
+from peerdesk.ui.widgets.sizing import font_scale, within_screen
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-BASE_POINT_SIZE = 9.0  # the usual desktop font the preferred sizes were chosen for
 
 __all__ = ["FormDialog", "fmt_date", "merge_errors", "vocab_text"]
 
@@ -153,20 +152,12 @@ class FormDialog(QDialog):
         order (the buttons were made before the fields, so they would otherwise come first).
         """
         self._buttons_last_in_tab_order()
-        # Sizes are given for the usual 9-point font; a larger font (150 %) gets more room.
-        scale = max(1.0, QFontInfo(self.font()).pointSizeF() / BASE_POINT_SIZE)
+        scale = font_scale(self)
         content = self.body.sizeHint()
         chrome = self.buttons.sizeHint().height() + 48
         width = max(int(preferred.width() * scale), content.width() + 48)
         height = max(int(preferred.height() * scale), content.height() + chrome)
-        # The primary screen, not QWidget.screen(): asking a widget for its screen before it
-        # is shown crashed PySide6 6.11 later on, once the widget was gone.
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            width = min(width, int(area.width() * 0.95))
-            height = min(height, int(area.height() * 0.92))
-        self.resize(width, height)
+        self.resize(within_screen(width, height))
 
     def _buttons_last_in_tab_order(self) -> None:
         last: QWidget | None = None

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QFontInfo, QGuiApplication, QPageSize, QTextDocument
+from PySide6.QtGui import QGuiApplication, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QTextBrowser,
     QTreeWidget,
@@ -38,8 +37,9 @@ from peerdesk.core.files import write_atomically
 from peerdesk.core.services import settings as settings_service
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
+from peerdesk.ui.widgets.forms import side_button
+from peerdesk.ui.widgets.sizing import fit_for_font
 
-BASE_POINT_SIZE = 9.0
 READING_SCALE = 1.15
 PRINT_POINT_SIZE = 10.5
 PDF_NAME = "PeerDesk user guide.pdf"
@@ -148,21 +148,25 @@ class GuideWindow(QDialog):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
 
-        self.back_button = self._button(self.tr("&Back"), self.tr("The page before (Alt+Left)"))
+        self.back_button = side_button(
+            self.tr("&Back"), self.tr("The page before (Alt+Left)"), self
+        )
         self.back_button.clicked.connect(self.browser.backward)
         self.browser.backwardAvailable.connect(self.back_button.setEnabled)
         self.back_button.setEnabled(False)
-        self.home_button = self._button(self.tr("C&ontents"), self.tr("The guide's first page"))
+        self.home_button = side_button(
+            self.tr("C&ontents"), self.tr("The guide's first page"), self
+        )
         self.home_button.clicked.connect(lambda: self.show_page("index.html"))
-        self.print_button = self._button(
-            self.tr("&Print…"), self.tr("Print the whole guide, each chapter on a new page")
+        self.print_button = side_button(
+            self.tr("&Print…"), self.tr("Print the whole guide, each chapter on a new page"), self
         )
         self.print_button.clicked.connect(self.print_guide)
-        self.pdf_button = self._button(
-            self.tr("Save as P&DF…"), self.tr("Save the whole guide as a PDF file")
+        self.pdf_button = side_button(
+            self.tr("Save as P&DF…"), self.tr("Save the whole guide as a PDF file"), self
         )
         self.pdf_button.clicked.connect(self.save_pdf)
-        self.close_button = self._button(self.tr("&Close"), self.tr("Close the guide (Esc)"))
+        self.close_button = side_button(self.tr("&Close"), self.tr("Close the guide (Esc)"), self)
         self.close_button.clicked.connect(self.reject)
 
         buttons = QHBoxLayout()
@@ -177,7 +181,7 @@ class GuideWindow(QDialog):
         layout.addLayout(buttons)
 
         self.show_page("index.html")
-        self._fit_to_screen(QSize(1040, 720))
+        fit_for_font(self, QSize(1040, 720))
         side = min(self._contents_width(), self.width() * 2 // 5)
         self.splitter.setSizes([side, self.width() - side])
 
@@ -269,13 +273,6 @@ class GuideWindow(QDialog):
         column.addWidget(widget, 1)
         return box
 
-    def _button(self, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setAccessibleName(text.replace("&", ""))
-        button.setToolTip(tip)
-        button.setAutoDefault(False)
-        return button
-
     def _fill_contents(self) -> None:
         top = QTreeWidgetItem([self.tr("Welcome")])
         top.setData(0, _PAGE_ROLE, "index.html")
@@ -301,16 +298,6 @@ class GuideWindow(QDialog):
             for i in range(self.contents.topLevelItemCount())
         )
         return longest + self.contents.indentation() * 2 + 32
-
-    def _fit_to_screen(self, preferred: QSize) -> None:
-        scale = max(1.0, QFontInfo(self.font()).pointSizeF() / BASE_POINT_SIZE)
-        width, height = int(preferred.width() * scale), int(preferred.height() * scale)
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            width = min(width, int(area.width() * 0.95))
-            height = min(height, int(area.height() * 0.92))
-        self.resize(width, height)
 
     # ----------------------------------------------------------------- slots
 

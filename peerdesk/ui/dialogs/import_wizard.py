@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSize, Qt, Signal
-from PySide6.QtGui import QFontInfo, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -67,9 +67,9 @@ from peerdesk.core.services._common import fmt_date
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.models.import_preview import LINE, NAME, STATUS, TICK, PreviewModel
 from peerdesk.ui.widgets.forms import ERROR_COLOUR, MessageBanner, buddy_label, hint_label
+from peerdesk.ui.widgets.sizing import fit_for_font
 from peerdesk.ui.workers import BackgroundTask, WorkCancelled
 
-BASE_POINT_SIZE = 9.0
 PREFERRED_SIZE = QSize(1040, 700)
 SAMPLE_VALUES = 3
 
@@ -1130,7 +1130,7 @@ class ImportWizard(QWizard):
             for widget in (self.file_page.path_edit, self.file_page.choose_button):
                 widget.setEnabled(False)
         self.currentIdChanged.connect(self._on_current_id_changed)
-        self._fit_to_screen()
+        fit_for_font(self, PREFERRED_SIZE)
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: UiContext) -> ImportResult | None:
@@ -1460,17 +1460,6 @@ class ImportWizard(QWizard):
             task.cancel()
             task.wait()
         super().done(result)
-
-    def _fit_to_screen(self) -> None:
-        scale = max(1.0, QFontInfo(self.font()).pointSizeF() / BASE_POINT_SIZE)
-        width = int(PREFERRED_SIZE.width() * scale)
-        height = int(PREFERRED_SIZE.height() * scale)
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            width = min(width, int(area.width() * 0.95))
-            height = min(height, int(area.height() * 0.92))
-        self.resize(width, height)
 
 
 def _core_progress(

@@ -201,7 +201,8 @@ class ProgramPhasesDialog(RecordListDialog):
     def _update_buttons(self) -> None:
         may = self.ctx.actor.may(Action.MANAGE_SETTINGS)
         phase = self.selected()
-        row = self.phases.index(phase) if phase is not None else -1
+        found = self.selected_row()
+        row = -1 if found is None else found
         self.add_button.setEnabled(may)
         self.change_button.setEnabled(may and phase is not None)
         self.up_button.setEnabled(may and row > 0)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk.ui.widgets.forms import MessageBanner, buddy_label
+from peerdesk.ui.widgets.forms import MessageBanner, buddy_label, side_button
 
 
 def read_only_table(parent: QWidget, columns: Sequence[str], name: str) -> QTableWidget:
@@ -70,10 +70,7 @@ class RecordListDialog(QDialog):
 
     def side_button(self, text: str, slot: Callable[[], object], tip: str) -> QPushButton:
         """A button beside the list (in the order they are made)."""
-        made = QPushButton(text, self)
-        made.setAccessibleName(text.replace("&", ""))
-        made.setToolTip(tip)
-        made.setAutoDefault(False)
+        made = side_button(text, tip, self)
         made.clicked.connect(lambda _checked=False: slot())
         self.side.addWidget(made)
         return made

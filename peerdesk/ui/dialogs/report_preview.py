@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSize, QStandardPaths, Qt
-from PySide6.QtGui import QAction, QFontInfo, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -32,10 +32,10 @@ from peerdesk.core.errors import PeerDeskError
 from peerdesk.core.files import explain_os_error, write_atomically
 from peerdesk.ui import printing, printouts
 from peerdesk.ui.context import UiContext
-from peerdesk.ui.dialogs.base import BASE_POINT_SIZE
 from peerdesk.ui.dialogs.reports import NOTICE_STYLE
 from peerdesk.ui.printouts import RenderedReport
 from peerdesk.ui.widgets.forms import MessageBanner
+from peerdesk.ui.widgets.sizing import fit_for_font
 from peerdesk.ui.workers import BackgroundTask
 
 ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
@@ -147,7 +147,7 @@ class ReportPreview(QDialog):
             for button in (self.print_button, self.save_button):
                 button.setEnabled(False)
         self._update_page_buttons()
-        self._fit_to_screen()
+        fit_for_font(self, QSize(1000, 760))
         self.print_button.setFocus()
 
     # -- building --------------------------------------------------------------------------
@@ -184,16 +184,6 @@ class ReportPreview(QDialog):
             )
         )
         self.notice.setVisible(self.report.names_residents)
-
-    def _fit_to_screen(self) -> None:
-        scale = max(1.0, QFontInfo(self.font()).pointSizeF() / BASE_POINT_SIZE)
-        width, height = int(1000 * scale), int(760 * scale)
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            width = min(width, int(area.width() * 0.95))
-            height = min(height, int(area.height() * 0.92))
-        self.resize(QSize(width, height))
 
     # -- pages and zoom ------------------------------------------------------------------
 

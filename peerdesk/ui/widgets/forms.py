@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -75,6 +76,16 @@ def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {HINT_COLOUR};")
     return label
+
+
+def side_button(text: str, tip: str, parent: QWidget) -> QPushButton:
+    """A button beside a list or page (not a dialog's default: Enter does not press it),
+    named for screen readers by its text without the mnemonic."""
+    button = QPushButton(text, parent)
+    button.setAccessibleName(plain_text(text))
+    button.setToolTip(tip)
+    button.setAutoDefault(False)
+    return button
 
 
 class MessageBanner(QLabel):
