@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
             importlib.import_module(feature).install(self)
         if self.toolbar.actions():
             self.toolbar.show()
+        self._name_overflow_buttons()
 
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         for tab in self.record_tabs:
@@ -113,6 +114,18 @@ class MainWindow(QMainWindow):
 
         self._restore_layout()
         self._on_tabs_current_changed(self.tabs.currentIndex())
+
+    def _name_overflow_buttons(self) -> None:
+        """Name the buttons Qt adds when the menu bar or a toolbar runs out of room (a small
+        screen, 150 % text): a screen reader would otherwise meet a button without a name."""
+        names = {
+            "qt_menubar_ext_button": self.tr("More menus"),
+            "qt_toolbar_ext_button": self.tr("More buttons"),
+        }
+        for object_name, name in names.items():
+            for button in self.findChildren(QWidget, object_name):
+                button.setAccessibleName(name)
+                button.setToolTip(name)
 
     # ----------------------------------------------------------------- menus
 

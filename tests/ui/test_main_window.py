@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from peerdesk.core import attention, listing, vocab
@@ -322,6 +323,40 @@ def test_every_control_has_an_accessible_name(window: MainWindow) -> None:
     for action in window.findChildren(type(window.new_action)):
         if action.text() and not action.isSeparator():
             assert action.toolTip(), action.text()
+
+
+def test_a_narrow_window_names_its_toolbar_overflow_buttons(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """At 150 % text on an 800x600 screen the Residents toolbar folds its last buttons into
+    Qt's overflow button (qt_toolbar_ext_button); a screen reader, and the self-test, must
+    be able to name it."""
+    normal = QApplication.font()
+    large = QFont(normal)
+    large.setPointSizeF(normal.pointSizeF() * 1.5)
+    QApplication.setFont(large)
+    try:
+        window.resize(800, 600)
+        window.tabs.setCurrentWidget(window.residents)
+        qtbot.waitUntil(lambda: any(_overflow_buttons(window)))
+        for index in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(index)
+            assert unnamed_controls(window) == [], window.tabs.tabText(index)
+        for button in window.findChildren(QWidget, "qt_toolbar_ext_button"):
+            assert button.accessibleName() == "More buttons"
+        assert window.menuBar().findChild(QWidget, "qt_menubar_ext_button").accessibleName() == (
+            "More menus"
+        )
+    finally:
+        QApplication.setFont(normal)
+
+
+def _overflow_buttons(window: MainWindow) -> list[QWidget]:
+    return [
+        button
+        for button in window.findChildren(QWidget, "qt_toolbar_ext_button")
+        if button.isVisible()
+    ]
 
 
 # --------------------------------------------------------------------------- actions
