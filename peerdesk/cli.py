@@ -877,12 +877,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = resolve_paths(data_dir=args.data_dir, db=args.db)
+    settled = None
     if args.data_dir is None and args.db is None:
+        from peerdesk.old_folder import settle_default_folder
+
+        # A Windows house kept by PeerDesk 0.1.0 one folder too deep moves up first.
+        settled = settle_default_folder(paths)
+        paths = settled.paths
         # The default place is ours to create; a folder the user names must already exist.
         paths.data_dir.mkdir(parents=True, exist_ok=True)
     ctx = Context(paths=paths, args=args)
     handler: Callable[[Context], int] = getattr(args, "handler", _cmd_gui)
     log_file = _start_log(paths)
+    if settled is not None and settled.detail:
+        level = logging.INFO if settled.moved else logging.WARNING
+        logging.getLogger("peerdesk").log(level, settled.detail)
     try:
         return handler(ctx)
     except PeerDeskError as exc:

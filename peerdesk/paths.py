@@ -63,12 +63,15 @@ def default_paths(environ: dict[str, str] | None = None) -> Paths:
             config_dir=root / "config",
             log_dir=root / "logs",
         )
-    data = Path(platformdirs.user_data_dir(APP_NAME, APP_NAME, roaming=False))
+    # appauthor=False: on Windows platformdirs would otherwise put the program's name in the
+    # path twice (%LOCALAPPDATA%\PeerDesk\PeerDesk, where 0.1.0 kept its records; see
+    # peerdesk.old_folder). Elsewhere it is not used.
+    data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
     return Paths(
         db=data / DB_FILENAME,
         data_dir=data,
-        config_dir=Path(platformdirs.user_config_dir(APP_NAME, APP_NAME)),
-        log_dir=Path(platformdirs.user_log_dir(APP_NAME, APP_NAME)),
+        config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False, roaming=False)),
+        log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
     )
 
 
