@@ -80,7 +80,12 @@ from peerdesk.core.attention import BackupWarning, usb_backup_warning
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import SQLITE_MAGIC, Database
 from peerdesk.core.errors import BackupError, PeerDeskError
-from peerdesk.core.files import PARTIAL_SUFFIX, explain_os_error, fsync_directory
+from peerdesk.core.files import (
+    PARTIAL_SUFFIX,
+    explain_os_error,
+    fsync_directory,
+    fsync_file,
+)
 from peerdesk.core.models import AuditEvent, BackupRecord, Preference
 from peerdesk.core.permissions import Action
 from peerdesk.core.services.settings import get_settings
@@ -2036,8 +2041,7 @@ def _raw_copy_aside(target: Path, folder: Path) -> Path:
             if source.exists():
                 dest = Path(str(copy) + suffix)
                 shutil.copyfile(source, dest)
-                with dest.open("rb") as f:
-                    os.fsync(f.fileno())
+                fsync_file(dest)
         fsync_directory(folder)
     except OSError as exc:
         raise BackupError(
@@ -2169,8 +2173,7 @@ def _prepare_restored(
         c.execute("PRAGMA journal_mode = DELETE")
     finally:
         c.close()
-    with image.open("rb") as f:
-        os.fsync(f.fileno())
+    fsync_file(image)
 
 
 def _swap_in(image: Path, target: Path) -> None:

@@ -32,6 +32,15 @@ def explain_os_error(exc: OSError, path: Path, doing: str) -> str:
     return f"Could not {doing} {path} ({reason}). {hint}"
 
 
+def fsync_file(path: Path) -> None:
+    """Make a file written earlier (and closed) durable on the disk.
+
+    Opened for writing, without truncating it: Windows flushes only through a handle that may
+    write (FlushFileBuffers), so ``os.fsync`` on a file opened for reading fails there."""
+    with Path(path).open("r+b") as f:
+        os.fsync(f.fileno())
+
+
 def fsync_directory(folder: Path) -> None:
     """Make a rename in ``folder`` durable (a no-op where the OS cannot do it, e.g. Windows)."""
     if os.name == "nt":
