@@ -1,10 +1,11 @@
 ; Inno Setup script: PeerDesk-Setup-<version>.exe, a per-user Windows installer.
 ;
-; Build on Windows with Inno Setup 6.3 or newer, after the PyInstaller build
-; (see installer/README.md):
+; Built by installer/build_windows.sh (on Linux, under Wine, as CI does), or on Windows with
+; Inno Setup 6.3 or newer after the PyInstaller build (see installer/README.md):
 ;   pyinstaller --noconfirm --clean installer\peerdesk.spec
 ;   iscc /DAppVersion=0.1.0 installer\peerdesk.iss
-; The installer lands in dist\. It cannot be compiled on Linux.
+; The installer lands in dist\. /DInstallRoot=... puts the program somewhere else than the
+; user's Programs folder (the Wine test does: Wine cannot expand {autopf} for one user).
 ;
 ; What it promises a house:
 ; - no administrator password: it installs for the person signed in to Windows, into
@@ -15,6 +16,9 @@
 
 #ifndef AppVersion
   #define AppVersion "0.1.0"
+#endif
+#ifndef InstallRoot
+  #define InstallRoot "{autopf}"
 #endif
 #define AppName "PeerDesk"
 #define AppExe "PeerDesk.exe"
@@ -29,13 +33,14 @@ AppVerName={#AppName} {#AppVersion}
 AppPublisher=The PeerDesk team
 ; Per user, without a User Account Control prompt ({autopf} is then the user's Programs folder).
 PrivilegesRequired=lowest
-DefaultDirName={autopf}\{#AppName}
+DefaultDirName={#InstallRoot}\{#AppName}
 DisableProgramGroupPage=yes
 DefaultGroupName={#AppName}
 UsePreviousAppDir=yes
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-MinVersion=10.0
+; Qt 6.11 runs on Windows 10 1809 (build 17763) or later, and on Windows 11.
+MinVersion=10.0.17763
 SetupIconFile=..\resources\icons\peerdesk.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
@@ -55,9 +60,17 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 ; Said before and after uninstalling, so nobody fears for the records.
 ConfirmUninstall=Remove the %1 program from this PC?%n%nThe house's records are not removed: the database, its local backups, settings and log stay in your user folder (AppData\Local\PeerDesk), and USB backups are not touched. Reinstall PeerDesk to use them again.
 UninstalledAll=%1 was removed from this PC.%n%nThe house's records were kept in your user folder (AppData\Local\PeerDesk).
+; Said on a PC older than MinVersion, instead of Inno Setup's "requires Windows version 10.0.17763".
+WinVersionTooLowError=PeerDesk needs Windows 10 version 1809 or newer, or Windows 11: run Windows Update on this PC, then run this setup again.
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[InstallDelete]
+; An update replaces the program's own folder of libraries whole, so no file of an older
+; build (a Qt plugin, a module since removed) is left to be loaded by the new one. Only the
+; program's folder: the house's records are never under {app}.
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 ; The whole one-folder build: PeerDesk.exe, PeerDesk-cli.exe and _internal\ (Qt plugins,
@@ -72,4 +85,5 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 ; There is deliberately no [UninstallDelete] section: the uninstaller removes only the files
-; this installer put in {app}. The house's data lives elsewhere and is never deleted.
+; this installer put in {app}. The house's data lives elsewhere and is never deleted;
+; [InstallDelete] above names {app}\_internal and nothing else.

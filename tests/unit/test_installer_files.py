@@ -42,12 +42,17 @@ def test_the_windows_installer_is_per_user_and_never_deletes_the_records() -> No
     sections = iss_sections()
     setup = dict(line.split("=", 1) for line in sections["Setup"])
     assert setup["PrivilegesRequired"] == "lowest", "no administrator prompt"
-    assert setup["DefaultDirName"] == r"{autopf}\{#AppName}"
-    assert "UninstallDelete" not in sections and "InstallDelete" not in sections
+    assert setup["DefaultDirName"] == r"{#InstallRoot}\{#AppName}"
+    assert '#define InstallRoot "{autopf}"' in (INSTALLER / "peerdesk.iss").read_text()
+    assert setup["MinVersion"] == "10.0.17763", "Qt 6.11 needs Windows 10 1809"
+    assert "UninstallDelete" not in sections
+    # An update clears the program's own libraries, and nothing else.
+    assert sections["InstallDelete"] == [r'Type: filesandordirs; Name: "{app}\_internal"']
     assert "Code" not in sections, "no script that could delete files on uninstall"
     messages = dict(line.split("=", 1) for line in sections["Messages"])
     assert "records are not removed" in messages["ConfirmUninstall"]
     assert "records were kept" in messages["UninstalledAll"]
+    assert "Windows 10 version 1809 or newer" in messages["WinVersionTooLowError"]
     assert re.search(r'Name: "desktopicon";.*Flags: unchecked', "\n".join(sections["Tasks"]))
     icons = "\n".join(sections["Icons"])
     assert "{autoprograms}" in icons and "{autodesktop}" in icons and "Tasks: desktopicon" in icons
