@@ -96,12 +96,18 @@ def test_usb_drives_come_first_and_what_cannot_hold_a_backup_is_left_out(tmp_pat
             volume("/boot/efi", "vfat"),
             volume("/media/ann/TINY", "vfat", total=1_000_000),
             volume("/run/media/ann/BACKUPS", "ntfs", name="BACKUPS"),
+            # On Windows: a USB stick formatted NTFS (Windows says it is removable), and a
+            # second NTFS disk that is not.
+            volume("F:/", "NTFS", name="LEXAR", removable_media=True),
+            volume("D:/", "NTFS", name="DATA"),
         ]
     )
     assert [(d.title, d.removable) for d in drives] == [
         ("USB drive (E:)", True),
         ("USB drive BACKUPS (/run/media/ann/BACKUPS)", True),
+        ("USB drive LEXAR (F:)", True),
         ("USB drive STICK (/media/ann/STICK)", True),
+        ("Drive DATA (D:)", False),
         ("Drive Photos (/mnt/photos)", False),
         ("This PC's disk (/)", False),
     ]

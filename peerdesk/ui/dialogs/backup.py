@@ -10,6 +10,7 @@ backup with its passphrase, the recovery key or this PC's key, and checks it thr
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,8 @@ class Volume:
     available: int
     total: int
     is_root: bool = False
+    # The operating system says the drive can be unplugged (Windows' GetDriveType; Qt cannot).
+    removable_media: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,22 @@ def mounted_volumes() -> list[Volume]:
             available=max(info.bytesAvailable(), 0),
             total=max(info.bytesTotal(), 0),
             is_root=info.isRoot(),
+            removable_media=windows_says_removable(info.rootPath()),
         )
         for info in QStorageInfo.mountedVolumes()
     ]
+
+
+def windows_says_removable(root: str) -> bool:
+    """On Windows, whether the drive at ``root`` ("E:/") is a removable one (a USB stick, an
+    SD card), whatever it is formatted with; elsewhere False (the file system tells)."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    drive_removable = 2  # GetDriveTypeW's DRIVE_REMOVABLE
+    path = root.replace("/", "\\").rstrip("\\") + "\\"
+    return bool(ctypes.windll.kernel32.GetDriveTypeW(path) == drive_removable)  # type: ignore[attr-defined]
 
 
 # File systems that hold no drive a person could choose (memory, kernel, snaps, CDs).
@@ -149,7 +165,11 @@ _MIN_TOTAL = 16 * 1024 * 1024
 def is_removable(volume: Volume) -> bool:
     """Whether a volume looks like a USB drive (Qt cannot say for certain)."""
     root = volume.root.replace("\\", "/")
-    return volume.file_system.lower() in _USB_FILE_SYSTEMS or root.startswith(_REMOVABLE_MOUNTS)
+    return (
+        volume.removable_media
+        or volume.file_system.lower() in _USB_FILE_SYSTEMS
+        or root.startswith(_REMOVABLE_MOUNTS)
+    )
 
 
 def list_drives(volumes: Iterable[Volume]) -> list[Drive]:
