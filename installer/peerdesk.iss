@@ -60,8 +60,10 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 ; Said before and after uninstalling, so nobody fears for the records.
 ConfirmUninstall=Remove the %1 program from this PC?%n%nThe house's records are not removed: the database, its local backups, settings and log stay in your user folder (AppData\Local\PeerDesk), and USB backups are not touched. Reinstall PeerDesk to use them again.
 UninstalledAll=%1 was removed from this PC.%n%nThe house's records were kept in your user folder (AppData\Local\PeerDesk).
-; Said on a PC older than MinVersion, instead of Inno Setup's "requires Windows version 10.0.17763".
+; Said on a PC older than MinVersion instead of Inno Setup's own words; which of the two it
+; says depends on how old the Windows is (Windows 8.1, tried under Wine, gets the second).
 WinVersionTooLowError=PeerDesk needs Windows 10 version 1809 or newer, or Windows 11: run Windows Update on this PC, then run this setup again.
+WindowsVersionNotSupported=PeerDesk needs Windows 10 version 1809 or newer, or Windows 11: this PC has an older Windows, so PeerDesk cannot be installed on it.
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked

@@ -52,7 +52,8 @@ def test_the_windows_installer_is_per_user_and_never_deletes_the_records() -> No
     messages = dict(line.split("=", 1) for line in sections["Messages"])
     assert "records are not removed" in messages["ConfirmUninstall"]
     assert "records were kept" in messages["UninstalledAll"]
-    assert "Windows 10 version 1809 or newer" in messages["WinVersionTooLowError"]
+    for too_old in ("WinVersionTooLowError", "WindowsVersionNotSupported"):
+        assert "Windows 10 version 1809 or newer" in messages[too_old]
     assert re.search(r'Name: "desktopicon";.*Flags: unchecked', "\n".join(sections["Tasks"]))
     icons = "\n".join(sections["Icons"])
     assert "{autoprograms}" in icons and "{autodesktop}" in icons and "Tasks: desktopicon" in icons
