@@ -21,6 +21,7 @@ from peerdesk.ui.tabs.mentors import MentorsTab
 from peerdesk.ui.tabs.residents import ResidentsTab
 from peerdesk.ui.tabs.sessions import SessionsTab
 from peerdesk.ui.tabs.supervision import SupervisionTab
+from peerdesk.ui.widgets.sizing import within_screen
 
 DEFAULT_SIZE = QSize(1280, 800)
 
@@ -62,7 +63,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("PeerDesk"))
-        self.resize(DEFAULT_SIZE)
+        # A 1366x768 office screen has less room than the default: never open taller than it.
+        self.resize(within_screen(DEFAULT_SIZE.width(), DEFAULT_SIZE.height()))
 
         self.home = HomeTab(ctx, self)
         self.residents = ResidentsTab(ctx, self)
