@@ -9,7 +9,6 @@ from __future__ import annotations
 import fcntl
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ ADMIN = Actor.local_administrator()
 
 
 @pytest.fixture(autouse=True)
-def fsync_as_on_windows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def fsync_as_on_windows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real_fsync = os.fsync
     refused: list[int] = []
 
@@ -38,7 +37,7 @@ def fsync_as_on_windows(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
         real_fsync(number)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    yield refused
+    return refused
 
 
 def test_the_rule_is_kept(tmp_path: Path) -> None:
