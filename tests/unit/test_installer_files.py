@@ -81,9 +81,19 @@ def test_the_desktop_file_is_valid_and_names_the_installed_icon() -> None:
 
 
 def test_the_build_scripts_parse_and_name_files_that_exist() -> None:
-    for script, shell in (("build_linux.sh", "bash"), ("linux/install.sh", "sh")):
+    for script, shell in (
+        ("build_linux.sh", "bash"),
+        ("build_windows.sh", "bash"),
+        ("linux/install.sh", "sh"),
+    ):
         result = subprocess.run([shell, "-n", str(INSTALLER / script)], capture_output=True)
         assert result.returncode == 0, result.stderr
+    windows = (INSTALLER / "build_windows.sh").read_text(encoding="utf-8")
+    helpers = set(re.findall(r'"\$HERE/([\w.-]+)"', windows))
+    assert len(helpers) >= 4, helpers
+    for name in helpers:
+        assert (INSTALLER / "windows" / name).is_file(), name
+    assert "build_windows.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     build = (INSTALLER / "build_linux.sh").read_text(encoding="utf-8")
     for name in re.findall(r"installer/linux/[\w.]+", build):
         assert (ROOT / name).is_file(), name
