@@ -317,6 +317,7 @@ say "the updated program moved the house from AppData\\Local\\PeerDesk\\PeerDesk
 
 step "12. uninstall silently: the program goes, the records and every backup stay"
 find "$RECORDS" "$WORK/usb" -type f -print0 | sort -z | xargs -0 sha256sum > "$WORK/records-before.txt"
+before=$(sha "$RECORDS/peerdesk.sqlite3")
 wine "$APP/unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES || true
 wineserver -w
 for _ in $(seq 30); do [ ! -e "$APP/PeerDesk.exe" ] && break; sleep 1; done
@@ -324,7 +325,7 @@ for _ in $(seq 30); do [ ! -e "$APP/PeerDesk.exe" ] && break; sleep 1; done
 find "$RECORDS" "$WORK/usb" -type f -print0 | sort -z | xargs -0 sha256sum > "$WORK/records-after.txt"
 diff "$WORK/records-before.txt" "$WORK/records-after.txt" || fail "the uninstall changed the records"
 ls "$RECORDS/backups"/*.pdbk > /dev/null || fail "no automatic backup in $RECORDS/backups"
-say "uninstalled: the program is gone; $(wc -l < "$WORK/records-after.txt") files of records and backups kept, database sha256 $(sha "$RECORDS/peerdesk.sqlite3")"
+say "uninstalled: the program is gone; $(wc -l < "$WORK/records-after.txt") files of records and backups kept, each with the same sha256; database sha256 $before before, $(sha "$RECORDS/peerdesk.sqlite3") after"
 
 step "13. a Windows older than 10 1809 is refused with one sentence"
 WINEPREFIX="$WINEPREFIX" wine winecfg /v win81
