@@ -323,6 +323,10 @@ def _open_and_run_window(
     except DatabaseError as exc:
         report(str(exc))
         return 1
+    if not demo:  # a demo house is thrown away: nothing of it stays in the config folder
+        from peerdesk.core.audit_anchor import keep_anchor
+
+        keep_anchor(db, paths.config_dir, new_house=is_new)
     try:
         return _run_window(
             app,

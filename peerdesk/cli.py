@@ -51,7 +51,11 @@ class Context:
         from peerdesk.core.db import Database
 
         if self._db is None:
+            from peerdesk.core.audit_anchor import keep_anchor
+
+            new_house = not self.paths.db.exists() or self.paths.db.stat().st_size == 0
             self._db = Database.open(self.paths.db)
+            keep_anchor(self._db, self.paths.config_dir, new_house=new_house)
         return self._db
 
     def actor(self) -> Actor:
@@ -175,8 +179,10 @@ def _cmd_demo(ctx: Context) -> int:
 def _cmd_check(ctx: Context) -> int:
     from peerdesk.core.check import run_checks
 
+    db = ctx.open_db()
+    # Checked before anyone signs in: a sign-in writes an audit line of its own.
+    results = run_checks(db, db.anchor.read() if db.anchor is not None else None)
     ctx.actor()
-    results = run_checks(ctx.open_db())
     for result in results:
         print(f"{result.name}: {result.detail}")
     failed = [r.name for r in results if not r.ok]

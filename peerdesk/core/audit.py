@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
-from peerdesk.core import clock
+from peerdesk.core import account_seal, clock
 from peerdesk.core.errors import PermissionDenied
 from peerdesk.core.models import AuditEvent, Preference
 from peerdesk.core.permissions import Action, allowed, refusal
@@ -66,12 +66,25 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 
 
 # The fields of a line its hash covers, in the order they are hashed.
-_HASHED = ("id", "at", "user_id", "username", "action", "entity", "entity_id", "summary", "changes")
+HASHED_FIELDS = (
+    "id",
+    "at",
+    "user_id",
+    "username",
+    "action",
+    "entity",
+    "entity_id",
+    "summary",
+    "changes",
+)
 
 
-def _line_hash(prev_hash: str, line: Mapping[str, Any]) -> str:
+def line_hash(prev_hash: str, line: Mapping[str, Any]) -> str:
     payload = json.dumps(
-        [prev_hash, *(line[key].isoformat() if key == "at" else line[key] for key in _HASHED)],
+        [
+            prev_hash,
+            *(line[key].isoformat() if key == "at" else line[key] for key in HASHED_FIELDS),
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -79,7 +92,7 @@ def _line_hash(prev_hash: str, line: Mapping[str, Any]) -> str:
 
 
 def _written(event: AuditEvent) -> dict[str, Any]:
-    return {key: getattr(event, key) for key in _HASHED}
+    return {key: getattr(event, key) for key in HASHED_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -93,12 +106,27 @@ class Entry:
     changes: Mapping[str, Any] | None = None
 
 
-def _last_line(s: Session) -> tuple[int, str]:
-    """The newest line's id and hash (0 and "" for an empty trail)."""
+def _last_row(s: Session) -> tuple[int, str]:
+    """The newest stored line's id and hash (0 and "" for an empty trail)."""
     last = s.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
     return (last.id, last.hash) if last is not None else (0, "")
+
+
+def _chain_end(s: Session) -> tuple[int, str]:
+    """Where the next line chains from: the stored head, never merely the last row.
+
+    Lines deleted from the end leave the head where it was, so the next line keeps the gap
+    (and ``check`` reports it) instead of chaining over it. Should the head be missing or
+    behind the rows (a head lowered by hand loses no line), the last row is used.
+    """
+    head = s.get(Preference, HEAD_KEY)
+    stored = parse_head(head.value) if head is not None else None
+    last = _last_row(s)
+    if stored is not None and stored[0] >= last[0]:
+        return stored
+    return last
 
 
 def _next_line(
@@ -120,7 +148,7 @@ def _next_line(
         else "",
         "prev_hash": prev_hash,
     }
-    line["hash"] = _line_hash(prev_hash, line)
+    line["hash"] = line_hash(prev_hash, line)
     return line
 
 
@@ -134,8 +162,10 @@ def record(
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit line (in the caller's transaction) and return it."""
+    if entity == "users" and entity_id is not None:
+        changes = account_seal.seal(s, entity_id, action, changes)
     line = _next_line(
-        _last_line(s), clock.now_utc(), actor, Entry(action, entity, entity_id, summary, changes)
+        _chain_end(s), clock.now_utc(), actor, Entry(action, entity, entity_id, summary, changes)
     )
     event = AuditEvent(**line)
     s.add(event)
@@ -154,8 +184,11 @@ def record_many(s: Session, actor: Actor, entries: Iterable[Entry]) -> None:
     s.flush()  # lines added through record() must be in the trail before these follow them
     at = clock.now_utc()
     lines: list[dict[str, Any]] = []
-    last = _last_line(s)
+    last = _chain_end(s)
     for entry in entries:
+        if entry.entity == "users" and entry.entity_id is not None:
+            sealed = account_seal.seal(s, entry.entity_id, entry.action, entry.changes)
+            entry = Entry(entry.action, entry.entity, entry.entity_id, entry.summary, sealed)
         line = _next_line(last, at, actor, entry)
         lines.append(line)
         last = (line["id"], line["hash"])
@@ -166,11 +199,14 @@ def record_many(s: Session, actor: Actor, entries: Iterable[Entry]) -> None:
 
 
 HEAD_KEY = "audit.head"
+# Where a write transaction leaves the head it moved, for the anchor outside the database.
+HEAD_INFO = "peerdesk.audit.head"
 
 
 def _set_head(s: Session, event_id: int, event_hash: str) -> None:
     """Keep the newest line's id and hash apart from the trail, so removing the last lines
     (which leaves the rest of the chain intact) is still detected."""
+    s.info[HEAD_INFO] = (event_id, event_hash)
     head = s.get(Preference, HEAD_KEY)
     value = f"{event_id}:{event_hash}"
     if head is None:
@@ -186,41 +222,14 @@ class ChainProblem:
 
 
 def verify_chain(s: Session) -> list[ChainProblem]:
-    """Walk the audit trail in order and report every line that does not follow its predecessor."""
-    problems: list[ChainProblem] = []
-    prev_hash = ""
-    expected_id = 1
-    last: tuple[int, str] | None = None
-    for event in s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
-        if event.id != expected_id:
-            problems.append(
-                ChainProblem(
-                    event.id, f"audit line {expected_id} is missing before line {event.id}"
-                )
-            )
-        if event.prev_hash != prev_hash:
-            problems.append(
-                ChainProblem(event.id, f"audit line {event.id} does not follow the line before it")
-            )
-        if _line_hash(event.prev_hash, _written(event)) != event.hash:
-            problems.append(ChainProblem(event.id, f"audit line {event.id} has been changed"))
-        prev_hash = event.hash
-        expected_id = event.id + 1
-        last = (event.id, event.hash)
-        s.expunge(event)
-    head = s.get(Preference, HEAD_KEY)
-    if head is not None and last != _parse_head(head.value):
-        problems.append(
-            ChainProblem(
-                last[0] if last else 0,
-                "the newest audit lines are missing or changed (the trail ends at line "
-                f"{last[0] if last else 0}, but line {head.value.split(':')[0]} was written)",
-            )
-        )
-    return problems
+    """Every problem of the trail (see :func:`peerdesk.core.audit_check.verify_trail`)."""
+    from peerdesk.core.audit_check import verify_trail
+
+    return list(verify_trail(s).problems)
 
 
-def _parse_head(value: str) -> tuple[int, str] | None:
+def parse_head(value: str) -> tuple[int, str] | None:
+    """The stored head, ``"<line>:<hash>"``, as a line number and hash (None if unreadable)."""
     number, _, digest = value.partition(":")
     return (int(number), digest) if number.isdigit() else None
 

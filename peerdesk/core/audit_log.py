@@ -18,7 +18,10 @@ from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from peerdesk.core import audit, clock
+from peerdesk.core.account_seal import SEAL_KEY
 from peerdesk.core.audit import Actor, AuditLine, ChainProblem
+from peerdesk.core.audit_anchor import Anchor
+from peerdesk.core.audit_check import verify_trail
 from peerdesk.core.db import Database
 from peerdesk.core.errors import NotFound, ValidationError
 from peerdesk.core.models import AuditEvent, User
@@ -217,11 +220,12 @@ class ChainStatus:
         )
 
 
-def chain_status(s: Session, actor: Actor) -> ChainStatus:
-    """Walk the whole chain (slow on a big trail: run it off the window's thread)."""
+def chain_status(s: Session, actor: Actor, anchor: Anchor | None = None) -> ChainStatus:
+    """Walk the whole trail, held to this PC's ``anchor`` when there is one (slow on a big
+    trail: run it off the window's thread)."""
     actor.require(Action.READ_AUDIT)
-    lines = int(s.execute(audit.count_statement()).scalar_one())
-    return ChainStatus(lines, tuple(audit.verify_chain(s)))
+    report = verify_trail(s, anchor)
+    return ChainStatus(report.lines, report.problems)
 
 
 PRINTED_ARROW = "»"  # the printout's font has no "→"
@@ -247,6 +251,8 @@ def describe_changes(changes: str, arrow: str = "→") -> str:
 
     parts = []
     for key, value in parsed.items():
+        if key == SEAL_KEY:  # the account's seal is for the check, not for reading
+            continue
         if isinstance(value, list) and len(value) == 2:
             parts.append(f"{key}: {text(value[0])} {arrow} {text(value[1])}")
         else:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from peerdesk.core import audit
+from peerdesk.core import clock
+from peerdesk.core.audit_anchor import Anchor
+from peerdesk.core.audit_check import verify_trail
 from peerdesk.core.db import Database
 from peerdesk.core.views import FTS_TABLES
 
@@ -16,8 +19,9 @@ class CheckResult:
     detail: str
 
 
-def run_checks(db: Database) -> list[CheckResult]:
-    """SQLite's integrity and foreign-key checks, the text indexes, and the audit chain."""
+def run_checks(db: Database, anchor: Anchor | None = None) -> list[CheckResult]:
+    """SQLite's integrity and foreign-key checks, the text indexes, and the audit trail
+    (held to ``anchor``, the newest line this PC saw written, when there is one)."""
     results: list[CheckResult] = []
     connection = db.raw_connection()
     try:
@@ -50,13 +54,22 @@ def run_checks(db: Database) -> list[CheckResult]:
     finally:
         connection.close()
     with db.read() as s:
-        chain = audit.verify_chain(s)
-        count = s.execute(audit.count_statement()).scalar_one()
-    results.append(
-        CheckResult(
-            "audit trail",
-            not chain,
-            f"ok ({count} lines)" if not chain else "; ".join(p.message for p in chain[:5]),
-        )
-    )
+        report = verify_trail(s, anchor)
+    if report.ok:
+        detail = f"ok ({report.lines} lines)"
+    else:
+        detail = "; ".join(p.message for p in report.problems[:5])
+        if len(report.problems) > 5:
+            detail += f" (and {len(report.problems) - 5} more)"
+        detail += f". {whole_until(report.intact_through, report.intact_at)}"
+    results.append(CheckResult("audit trail", report.ok, detail))
     return results
+
+
+def whole_until(line: int, at: dt.datetime | None) -> str:
+    """Up to where the trail can still be trusted, in words."""
+    if line <= 0 or at is None:
+        return "No line of the trail can be trusted"
+    written = clock.to_local(at)
+    written_text = f"{written.day} {written:%b %Y %H:%M}"
+    return f"The trail is whole up to line {line}, written {written_text}"

@@ -24,6 +24,7 @@ from peerdesk.core.errors import DatabaseError, PermissionDenied
 
 if TYPE_CHECKING:
     from peerdesk.core.audit import Actor
+    from peerdesk.core.audit_anchor import AnchorFile
     from peerdesk.core.permissions import Action
 
 # The newest migration this PeerDesk knows. Checked against Alembic by a test, so opening an
@@ -74,6 +75,9 @@ class Database:
             engine.execution_options(peerdesk_begin="BEGIN IMMEDIATE"), expire_on_commit=False
         )
         self._reads = sessionmaker(engine, expire_on_commit=False)
+        # Where the newest audit line is anchored outside the database after each write
+        # (peerdesk.core.audit_anchor); None leaves no anchor (tests, demo houses).
+        self.anchor: AnchorFile | None = None
 
     @classmethod
     def open(cls, path: Path | str) -> Database:
@@ -95,6 +99,7 @@ class Database:
         except PermissionDenied as denied:
             self._record_refusal(denied)
             raise
+        self._anchor(session)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
@@ -122,9 +127,31 @@ class Database:
         try:
             with self._writes.begin() as session:
                 audit.record(session, denied.actor, "denied", summary=str(denied))
+            self._anchor(session)
         except SQLAlchemyError:
             # The refusal itself still stands; the log says the audit line could not be kept.
             logging.getLogger("peerdesk").exception("Could not record a refusal in the audit log")
+
+    def _anchor(self, session: Session) -> None:
+        """After a commit that added audit lines, move the anchor to the newest one."""
+        from peerdesk.core.audit import HEAD_INFO
+
+        head = session.info.get(HEAD_INFO)
+        if head is None or self.anchor is None:
+            return
+        try:
+            self.anchor.advance(*head, hash_of_line=self._line_hash)
+        except OSError:
+            # The records are saved; an anchor that lags proves less but raises no alarm.
+            logging.getLogger("peerdesk").exception("Could not write the audit anchor")
+
+    def _line_hash(self, line: int) -> str | None:
+        from sqlalchemy import select
+
+        from peerdesk.core.models import AuditEvent
+
+        with self.read() as s:
+            return s.scalar(select(AuditEvent.hash).where(AuditEvent.id == line))
 
     def raw_connection(self) -> sqlite3.Connection:
         """A plain sqlite3 connection to the same file (for the backup API and checks)."""

@@ -1,0 +1,239 @@
+"""Is the audit trail whole? One walk that ``check``, the audit view and Home all use.
+
+What it catches, each in one sentence with the line it concerns:
+
+- a line changed, deleted or moved (every line carries the hash of the one before it);
+- the newest lines deleted (the stored head still names the last line written);
+- a trail cut back or rewritten with new hashes (the anchor this PC keeps outside the
+  database names a line and hash the trail no longer has: :mod:`peerdesk.core.audit_anchor`);
+- an account changed, added or removed outside PeerDesk (:mod:`peerdesk.core.account_seal`);
+- the guards that stop SQLite changing or deleting audit lines, dropped;
+- a trail emptied while the house still has records.
+
+It reads the trail as plain rows in id order, a few thousand at a time, so a twenty-year
+trail is walked in seconds with little memory; the window runs it off its thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import RowMapping, func, select, text
+from sqlalchemy.orm import Session
+
+from peerdesk.core import account_seal
+from peerdesk.core.audit import HASHED_FIELDS, HEAD_KEY, ChainProblem, line_hash, parse_head
+from peerdesk.core.audit_anchor import Anchor
+from peerdesk.core.models import AuditEvent, Mentor, Preference, Resident, User
+
+# The triggers that make SQLite refuse to change or delete an audit line.
+GUARD_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
+_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class TrailReport:
+    """What the walk found: the lines, the problems, and up to which line the trail is whole."""
+
+    lines: int
+    problems: tuple[ChainProblem, ...]
+    intact_through: int  # the last line before the first problem (0: none is sure)
+    intact_at: dt.datetime | None  # when that line was written (UTC)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class _Walk:
+    lines: int = 0
+    last: tuple[int, str] | None = None
+
+
+def _rows(s: Session) -> Iterator[RowMapping]:
+    """Every line in id order, as plain rows, a batch at a time."""
+    columns = [getattr(AuditEvent, name) for name in (*HASHED_FIELDS, "prev_hash", "hash")]
+    after = 0
+    while True:
+        batch = (
+            s.execute(
+                select(*columns).where(AuditEvent.id > after).order_by(AuditEvent.id).limit(_BATCH)
+            )
+            .mappings()
+            .all()
+        )
+        if not batch:
+            return
+        yield from batch
+        after = batch[-1]["id"]
+
+
+def verify_trail(s: Session, anchor: Anchor | None = None) -> TrailReport:
+    """Walk the whole trail and everything that holds it (see the module's docstring)."""
+    problems: list[ChainProblem] = []
+    walk = _Walk()
+    accounts = _AccountSeals()
+    prev_hash = ""
+    expected_id = 1
+    anchored_hash: str | None = None
+    for row in _rows(s):
+        event_id: int = row["id"]
+        if event_id != expected_id:
+            problems.append(
+                ChainProblem(
+                    expected_id, f"audit line {expected_id} is missing before line {event_id}"
+                )
+            )
+        if row["prev_hash"] != prev_hash:
+            problems.append(
+                ChainProblem(event_id, f"audit line {event_id} does not follow the line before it")
+            )
+        if line_hash(row["prev_hash"], dict(row)) != row["hash"]:
+            problems.append(ChainProblem(event_id, f"audit line {event_id} has been changed"))
+        if anchor is not None and event_id == anchor.line:
+            anchored_hash = row["hash"]
+        if row["entity"] == "users" and row["entity_id"] is not None:
+            accounts.see(event_id, row["action"], row["entity_id"], row["changes"] or "")
+        prev_hash = row["hash"]
+        expected_id = event_id + 1
+        walk.lines += 1
+        walk.last = (event_id, prev_hash)
+    last_id = walk.last[0] if walk.last else 0
+
+    head = s.get(Preference, HEAD_KEY)
+    stored_head = parse_head(head.value) if head is not None else None
+    if stored_head is not None and walk.last != stored_head:
+        problems.append(
+            ChainProblem(
+                last_id + 1,
+                "the newest audit lines are missing or changed (the trail ends at line "
+                f"{last_id}, but line {stored_head[0]} was written)",
+            )
+        )
+    elif head is None and walk.lines:
+        problems.append(
+            ChainProblem(last_id + 1, "the record of the trail's last line has been removed")
+        )
+    if anchor is not None:
+        problems += _anchor_problems(anchor, anchored_hash, last_id)
+    problems += accounts.problems(s)
+    if not walk.lines and _house_has_records(s):
+        problems.append(
+            ChainProblem(
+                1, "the audit trail is empty, but the house has records: its lines were deleted"
+            )
+        )
+    problems += _missing_guards(s)
+    first_bad = min((p.event_id for p in problems), default=last_id + 1)
+    intact = max(0, min(first_bad - 1, last_id))
+    return TrailReport(walk.lines, tuple(problems), intact, _time_of(s, intact))
+
+
+def _time_of(s: Session, line: int) -> dt.datetime | None:
+    if line <= 0:
+        return None
+    return s.execute(select(AuditEvent.at).where(AuditEvent.id == line)).scalar_one_or_none()
+
+
+def _anchor_problems(anchor: Anchor, anchored_hash: str | None, last_id: int) -> list[ChainProblem]:
+    at = anchor.written_at
+    when = f"{at.day} {at:%b %Y %H:%M}" if at is not None else "an earlier day"
+    if anchored_hash is None:
+        return [
+            ChainProblem(
+                min(anchor.line, last_id + 1),
+                f"the trail was cut back: line {anchor.line}, which this PC recorded on {when}, "
+                f"is missing (the trail now ends at line {last_id})",
+            )
+        ]
+    if anchored_hash != anchor.hash:
+        return [
+            ChainProblem(
+                anchor.line,
+                f"the trail was rewritten: line {anchor.line} is not the line this PC recorded "
+                f"on {when}",
+            )
+        ]
+    return []
+
+
+def _house_has_records(s: Session) -> bool:
+    return any(
+        s.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in (Resident, Mentor, User)
+    )
+
+
+def _missing_guards(s: Session) -> list[ChainProblem]:
+    found = s.execute(
+        text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table"),
+        {"table": AuditEvent.__tablename__},
+    )
+    present = {name for (name,) in found}
+    return [
+        ChainProblem(
+            1,
+            f"the guard that stops audit lines being {'changed' if 'update' in name else 'deleted'}"
+            f" has been removed ({name})",
+        )
+        for name in GUARD_TRIGGERS
+        if name not in present
+    ]
+
+
+class _AccountSeals:
+    """Each account's audit lines in order, to hold its seals against each other and the row."""
+
+    def __init__(self) -> None:
+        self.created: set[int] = set()
+        self.last: dict[int, tuple[int, str]] = {}  # account -> (line, seal after)
+        self.broken: list[ChainProblem] = []
+
+    def see(self, line: int, action: str, user_id: int, changes: str) -> None:
+        if action == "create":
+            self.created.add(user_id)
+        sealed = account_seal.read_seal(changes)
+        if sealed is None:
+            return
+        before, after = sealed
+        previous = self.last.get(user_id)
+        if previous is not None and before != previous[1]:
+            self.broken.append(
+                ChainProblem(
+                    previous[0] + 1,
+                    f"account #{user_id} was changed outside PeerDesk between audit lines "
+                    f"{previous[0]} and {line}",
+                )
+            )
+        self.last[user_id] = (line, after)
+
+    def problems(self, s: Session) -> list[ChainProblem]:
+        found = list(self.broken)
+        rows = {row.id: row for row in s.execute(select(User)).scalars()}
+        for user_id, row in rows.items():
+            if user_id not in self.created:
+                found.append(
+                    ChainProblem(1, f"the account {row.username} was added outside PeerDesk")
+                )
+            sealed = self.last.get(user_id)
+            if sealed is not None and account_seal.current(row) != sealed[1]:
+                found.append(
+                    ChainProblem(
+                        sealed[0] + 1,
+                        f"the account {row.username} was changed outside PeerDesk (its role, "
+                        f"password, lockout or status) after audit line {sealed[0]}",
+                    )
+                )
+        for user_id in sorted(set(self.last) - set(rows)):
+            found.append(
+                ChainProblem(
+                    self.last[user_id][0] + 1,
+                    f"account #{user_id} was removed outside PeerDesk",
+                )
+            )
+        for row in rows.values():
+            s.expunge(row)
+        return found
