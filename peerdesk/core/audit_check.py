@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import RowMapping, func, select, text
 from sqlalchemy.orm import Session
 
-from peerdesk.core import account_seal
+from peerdesk.core import account_seal, clock
 from peerdesk.core.audit import HASHED_FIELDS, HEAD_KEY, ChainProblem, line_hash, parse_head
 from peerdesk.core.audit_anchor import Anchor
 from peerdesk.core.models import AuditEvent, Mentor, Preference, Resident, User
@@ -45,6 +45,26 @@ class TrailReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def whole_until(self) -> str:
+        """Up to where the trail can still be trusted, in words."""
+        if self.intact_through <= 0 or self.intact_at is None:
+            return "No line of the trail can be trusted"
+        at = clock.to_local(self.intact_at)
+        return (
+            f"The trail is whole up to line {self.intact_through}, written "
+            f"{at.day} {at:%b %Y} at {at:%H:%M}"
+        )
+
+    def warning(self) -> str:
+        """What Home says of a broken trail: since when, the first problem, what to do."""
+        first = self.problems[0].message if self.problems else ""
+        more = len(self.problems) - 1
+        also = f" (and {more} more {'problem' if more == 1 else 'problems'})" if more > 0 else ""
+        return (
+            f"The audit trail has been tampered with: {first}{also}. {self.whole_until()}. "
+            "Keep this PC as it is and tell the program director."
+        )
 
 
 @dataclass

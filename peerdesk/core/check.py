@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from peerdesk.core import clock
 from peerdesk.core.audit_anchor import Anchor
 from peerdesk.core.audit_check import verify_trail
 from peerdesk.core.db import Database
@@ -61,15 +59,6 @@ def run_checks(db: Database, anchor: Anchor | None = None) -> list[CheckResult]:
         detail = "; ".join(p.message for p in report.problems[:5])
         if len(report.problems) > 5:
             detail += f" (and {len(report.problems) - 5} more)"
-        detail += f". {whole_until(report.intact_through, report.intact_at)}"
+        detail += f". {report.whole_until()}"
     results.append(CheckResult("audit trail", report.ok, detail))
     return results
-
-
-def whole_until(line: int, at: dt.datetime | None) -> str:
-    """Up to where the trail can still be trusted, in words."""
-    if line <= 0 or at is None:
-        return "No line of the trail can be trusted"
-    written = clock.to_local(at)
-    written_text = f"{written.day} {written:%b %Y %H:%M}"
-    return f"The trail is whole up to line {line}, written {written_text}"

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QAbstractButton
+from pytestqt.qtbot import QtBot
 
 from peerdesk import cli
 from peerdesk.core import audit, audit_log, vocab
@@ -25,9 +27,18 @@ from peerdesk.core.audit_check import verify_trail
 from peerdesk.core.db import Database
 from peerdesk.core.services import users
 from peerdesk.paths import default_paths
+from peerdesk.ui.main_window import MainWindow
 from tests import factories as f
+from tests.window_support import Messages, open_window
 
 PASSWORD = "three little birds sing"
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> Messages:
+    return Messages().install(monkeypatch)
+
+
 GUARDS = (
     "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
     "BEGIN SELECT RAISE(ABORT, 'Audit lines cannot be changed'); END",
@@ -255,3 +266,59 @@ def test_a_whole_trail_passes_everywhere(
         assert cli.main(["--db", str(house), "--user", "boss", "check"]) == 0
     out = capsys.readouterr().out
     assert "audit trail: ok" in out
+
+
+def open_home(qtbot: QtBot, path: Path, folder: Path) -> tuple[Database, MainWindow]:
+    db = Database.open(path)
+    keep_anchor(db, default_paths().config_dir, new_house=False)
+    window = open_window(qtbot, db, folder)
+    home = window.home
+    qtbot.waitUntil(lambda: home._trail_task is not None and home._trail_task.outcome is not None)
+    return db, window
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_home_says_at_start_since_when_the_trail_is_broken(
+    case: str, house: Path, qtbot: QtBot, tmp_path: Path, shown: Messages
+) -> None:
+    change, words = CASES[case]
+    change(house)
+    db, window = open_home(qtbot, house, tmp_path / "profile")
+    try:
+        card = window.home.trail
+        assert card.isVisible()
+        report = window.home.trail_report
+        assert report is not None and not report.ok
+        text = " ".join(b.text() for b in card.findChildren(QAbstractButton))
+        assert words in text, text
+        assert "The trail is whole up to line" in text or "No line of the trail" in text
+        assert text.endswith("tell the program director.")
+    finally:
+        window.close()
+        db.close()
+
+
+def test_home_keeps_quiet_about_a_whole_trail_and_its_line_opens_the_audit_log(
+    house: Path, qtbot: QtBot, tmp_path: Path, shown: Messages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, window = open_home(qtbot, house, tmp_path / "whole")
+    try:
+        assert not window.home.trail.isVisible()
+        assert window.home.trail_report is not None and window.home.trail_report.ok
+    finally:
+        window.close()
+        db.close()
+    tamper(house, "UPDATE audit_events SET summary = 'x' WHERE id = 2")
+    opened: list[object] = []
+    monkeypatch.setattr(
+        "peerdesk.ui.dialogs.audit_log.AuditLogDialog.ask",
+        classmethod(lambda cls, parent, ctx: opened.append(ctx)),
+    )
+    db, window = open_home(qtbot, house, tmp_path / "broken")
+    try:
+        (line,) = [b for b in window.home.trail.findChildren(QAbstractButton) if b.isVisible()]
+        line.click()
+        assert opened, "the line opens the audit log for an administrator"
+    finally:
+        window.close()
+        db.close()

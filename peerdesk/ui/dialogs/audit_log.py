@@ -276,10 +276,11 @@ class AuditLogDialog(QDialog):
     def check_chain(self) -> BackgroundTask:
         """Walk the whole chain off the window's thread; the banner says the result."""
         db, actor = self.ctx.db, self.ctx.actor
+        anchor = db.anchor.read() if db.anchor is not None else None
 
         def work(_progress: object, _cancelled: object) -> ChainStatus:
             with db.read() as s:
-                return audit_log.chain_status(s, actor)
+                return audit_log.chain_status(s, actor, anchor)
 
         task = BackgroundTask(work, show_progress=False)
         # A bound slot: the connection ends with the dialog if it closes before the check.

@@ -414,6 +414,9 @@ class AccountsFeature(QObject):
         house.addAction(self.password_action)
         house.addAction(self.audit_action)
 
+        # Home's "audit trail broken" line opens the audit log for those who may read it.
+        window.home.record_requested.connect(self._on_home_record_requested)
+
         self.lock = WindowLock(self)
         self._read_idle_minutes()
         window.windowTitleChanged.connect(self._on_window_window_title_changed)
@@ -540,6 +543,10 @@ class AccountsFeature(QObject):
                 self.tr("Change my password"),
                 self.tr("Your password was changed. Use the new one from now on."),
             )
+
+    def _on_home_record_requested(self, target: str, _record_id: int) -> None:
+        if target == "audit" and self.ctx.actor.may(Action.READ_AUDIT):
+            self.open_audit_log()
 
     def open_audit_log(self) -> None:
         from peerdesk.ui.dialogs.audit_log import AuditLogDialog

@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.core import attention, clock, listing
+from peerdesk.core.audit_check import TrailReport, verify_trail
+from peerdesk.core.permissions import Action
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services._common import fmt_date
 from peerdesk.ui.context import UiContext
+from peerdesk.ui.workers import BackgroundTask
 
 # How many lines a card shows before "Show all".
 LINES_SHOWN = 6
@@ -251,6 +254,11 @@ class HomeTab(QWidget):
             self.tr("Open action items"), self.tr("Agreed in supervision, not yet done."), self
         )
         self.backup = HomeCard(self.tr("Backup"), "", self)
+        # Shown only when the check at start finds the audit trail broken.
+        self.trail = HomeCard(self.tr("Audit trail"), "", self)
+        self.trail.hide()
+        self.trail_report: TrailReport | None = None
+        self._trail_task: BackgroundTask | None = None
         self.cards = [
             self.census,
             self.due,
@@ -258,6 +266,7 @@ class HomeTab(QWidget):
             self.credentials,
             self.items,
             self.backup,
+            self.trail,
         ]
         for card in self.cards:
             card.line_clicked.connect(self.record_requested)
@@ -269,16 +278,17 @@ class HomeTab(QWidget):
         grid.setVerticalSpacing(18)
         grid.addWidget(self.heading, 0, 0, 1, 2)
         grid.addWidget(self.today, 1, 0, 1, 2)
-        grid.addWidget(self.census, 2, 0)
-        grid.addWidget(self.due, 2, 1)
-        grid.addWidget(self.overdue, 3, 0)
-        grid.addWidget(self.credentials, 3, 1)
-        grid.addWidget(self.items, 4, 0)
-        grid.addWidget(self.backup, 4, 1)
+        grid.addWidget(self.trail, 2, 0, 1, 2)
+        grid.addWidget(self.census, 3, 0)
+        grid.addWidget(self.due, 3, 1)
+        grid.addWidget(self.overdue, 4, 0)
+        grid.addWidget(self.credentials, 4, 1)
+        grid.addWidget(self.items, 5, 0)
+        grid.addWidget(self.backup, 5, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(5, 1)
-        for row in (2, 3, 4):
+        grid.setRowStretch(6, 1)
+        for row in (2, 3, 4, 5):
             grid.setRowMinimumHeight(row, 0)
         grid.setAlignment(Qt.AlignmentFlag.AlignTop)
 
@@ -306,6 +316,49 @@ class HomeTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.ensure_loaded()
+        if self._trail_task is None:
+            self.check_trail()
+
+    def check_trail(self) -> BackgroundTask:
+        """Walk the whole audit trail once, off the window's thread (a twenty-year trail takes
+        seconds); the Audit trail card appears only if it is broken."""
+        db = self.ctx.db
+        anchor = db.anchor.read() if db.anchor is not None else None
+
+        def work(_progress: object, _cancelled: object) -> TrailReport:
+            with db.read() as s:
+                return verify_trail(s, anchor)
+
+        task = BackgroundTask(work, show_progress=False)
+        task.finished.connect(self._on_trail_task_finished)
+        self._trail_task = task
+        task.start()
+        return task
+
+    def _on_trail_task_finished(self) -> None:
+        outcome = self._trail_task.outcome if self._trail_task is not None else None
+        if outcome is None:
+            return
+        if outcome.error is not None:
+            report_text = self.tr("The audit trail could not be checked: {why}").format(
+                why=outcome.error
+            )
+            self.trail.set_lines([self._trail_line(report_text)], "", count=0)
+            self.trail.show()
+            return
+        report = outcome.result
+        assert isinstance(report, TrailReport)
+        self.trail_report = report
+        if report.ok:
+            self.trail.hide()
+            return
+        self.trail.set_lines([self._trail_line(report.warning())], "", count=0)
+        self.trail.show()
+
+    def _trail_line(self, text: str) -> Line:
+        # Those who may read the audit log open it from the line; for others it is a warning.
+        target = "audit" if self.ctx.actor.may(Action.READ_AUDIT) else ""
+        return Line(text, target, 0, warning=True)
 
     def _on_records_changed(self, _table: str, _record_id: int) -> None:
         self._stale = True
