@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,14 +80,15 @@ HASHED_FIELDS = (
 
 
 def line_hash(prev_hash: str, line: Mapping[str, Any]) -> str:
-    payload = json.dumps(
-        [
-            prev_hash,
-            *(line[key].isoformat() if key == "at" else line[key] for key in HASHED_FIELDS),
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+    """The hash of a line (its fields by name, ``at`` a datetime) chained to ``prev_hash``."""
+    return hash_values(
+        prev_hash, [line[k].isoformat() if k == "at" else line[k] for k in HASHED_FIELDS]
     )
+
+
+def hash_values(prev_hash: str, values: Sequence[Any]) -> str:
+    """The hash of a line given as its HASHED_FIELDS values in order (``at`` in ISO form)."""
+    payload = json.dumps([prev_hash, *values], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import RowMapping, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from peerdesk.core import account_seal, clock
-from peerdesk.core.audit import HASHED_FIELDS, HEAD_KEY, ChainProblem, line_hash, parse_head
+from peerdesk.core.audit import HASHED_FIELDS, HEAD_KEY, ChainProblem, hash_values, parse_head
 from peerdesk.core.audit_anchor import Anchor
 from peerdesk.core.models import AuditEvent, Mentor, Preference, Resident, User
 
@@ -73,22 +74,20 @@ class _Walk:
     last: tuple[int, str] | None = None
 
 
-def _rows(s: Session) -> Iterator[RowMapping]:
-    """Every line in id order, as plain rows, a batch at a time."""
-    columns = [getattr(AuditEvent, name) for name in (*HASHED_FIELDS, "prev_hash", "hash")]
+def _rows(s: Session) -> Iterator[tuple[Any, ...]]:
+    """Every line in id order, as plain tuples, a batch at a time, straight from the driver:
+    the time stays the text SQLite stores (SQLAlchemy's rows and datetimes took longer than
+    the hashing)."""
+    columns = ", ".join((*HASHED_FIELDS, "prev_hash", "hash"))
+    sql = f"SELECT {columns} FROM audit_events WHERE id > ? ORDER BY id LIMIT {_BATCH}"
+    connection = s.connection()
     after = 0
     while True:
-        batch = (
-            s.execute(
-                select(*columns).where(AuditEvent.id > after).order_by(AuditEvent.id).limit(_BATCH)
-            )
-            .mappings()
-            .all()
-        )
+        batch = connection.exec_driver_sql(sql, (after,)).fetchall()
         if not batch:
             return
-        yield from batch
-        after = batch[-1]["id"]
+        yield from (tuple(row) for row in batch)
+        after = batch[-1][0]
 
 
 def verify_trail(s: Session, anchor: Anchor | None = None) -> TrailReport:
@@ -100,24 +99,29 @@ def verify_trail(s: Session, anchor: Anchor | None = None) -> TrailReport:
     expected_id = 1
     anchored_hash: str | None = None
     for row in _rows(s):
-        event_id: int = row["id"]
+        # id, at, user_id, username, action, entity, entity_id, summary, changes, prev, hash
+        event_id: int = row[0]
+        stored_prev: str = row[9]
+        stored_hash: str = row[10]
         if event_id != expected_id:
             problems.append(
                 ChainProblem(
                     expected_id, f"audit line {expected_id} is missing before line {event_id}"
                 )
             )
-        if row["prev_hash"] != prev_hash:
+        if stored_prev != prev_hash:
             problems.append(
                 ChainProblem(event_id, f"audit line {event_id} does not follow the line before it")
             )
-        if line_hash(row["prev_hash"], dict(row)) != row["hash"]:
+        values = list(row[:9])
+        values[1] = dt.datetime.fromisoformat(values[1]).isoformat()
+        if hash_values(stored_prev, values) != stored_hash:
             problems.append(ChainProblem(event_id, f"audit line {event_id} has been changed"))
         if anchor is not None and event_id == anchor.line:
-            anchored_hash = row["hash"]
-        if row["entity"] == "users" and row["entity_id"] is not None:
-            accounts.see(event_id, row["action"], row["entity_id"], row["changes"] or "")
-        prev_hash = row["hash"]
+            anchored_hash = stored_hash
+        if row[5] == "users" and row[6] is not None:
+            accounts.see(event_id, row[4], row[6], row[8] or "")
+        prev_hash = stored_hash
         expected_id = event_id + 1
         walk.lines += 1
         walk.last = (event_id, prev_hash)
