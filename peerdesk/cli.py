@@ -878,10 +878,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from peerdesk.logs import route_missing_streams
+    from peerdesk.private_files import private_umask
 
     route_missing_streams()  # a windowed build has no console: what is printed goes to the log
     parser = build_parser()
     args = parser.parse_args(argv)
+    with private_umask():  # every file of the house is created for its owner alone
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     paths = resolve_paths(data_dir=args.data_dir, db=args.db)
     settled = None
     if args.data_dir is None and args.db is None:
@@ -892,12 +898,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths = settled.paths
         # The default place is ours to create; a folder the user names must already exist.
         paths.data_dir.mkdir(parents=True, exist_ok=True)
+    from peerdesk.private_files import tighten
+
+    tightened = tighten(paths, default_folders=args.data_dir is None and args.db is None)
     ctx = Context(paths=paths, args=args)
     handler: Callable[[Context], int] = getattr(args, "handler", _cmd_gui)
     log_file = _start_log(paths)
     if settled is not None and settled.detail:
         level = logging.INFO if settled.moved else logging.WARNING
         logging.getLogger("peerdesk").log(level, settled.detail)
+    if tightened:
+        logging.getLogger("peerdesk").info(
+            "Made %d files and folders private to their owner: %s",
+            len(tightened),
+            ", ".join(str(path) for path in tightened[:10]),
+        )
     try:
         return handler(ctx)
     except PeerDeskError as exc:
