@@ -7,6 +7,7 @@ before it writes anything, so a form learns about every wrong field at once.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -28,6 +29,56 @@ def fmt_date(value: dt.date) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+# --------------------------------------------------------------------------- characters
+
+# Characters no field keeps: control characters (a terminal obeys ESC, BEL and the rest when a
+# list is printed), the overrides and isolates that turn the text after them around
+# (U+202A–U+202E, U+2066–U+2069: "Jamie" shown as "eimaJ", a file name with its extension
+# hidden), and the halves of a broken character, which the database file cannot store.
+_NEVER = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+UNPRINTABLE = re.compile(rf"[{_NEVER}\t\n\r]")
+# Notes and summaries span lines, so they keep line breaks and tabs.
+UNPRINTABLE_IN_NOTES = re.compile(rf"[{_NEVER}]")
+
+_CALLED = {
+    "\t": "a tab",
+    "\x00": "a null character",
+    "\x07": "a bell character",
+    "\x1b": "an escape character",
+    "\u202e": "a right-to-left override",
+    **dict.fromkeys("\n\r\x0b\x0c\x85\u2028\u2029", "a line break"),
+}
+
+
+def unprintable(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of ``text`` that a field must not hold, in words ("a line break",
+    "an escape character"), or None when every character may stay.
+
+    The one check for every field, the import and the search box. ``multiline`` fields
+    (notes, summaries, reasons) keep line breaks and tabs.
+    """
+    found = (UNPRINTABLE_IN_NOTES if multiline else UNPRINTABLE).search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if multiline and _CALLED.get(char) == "a line break":
+        return f"an unusual line break, U+{ord(char):04X}"  # a page break, Word's Shift+Enter
+    if char in _CALLED:
+        return _CALLED[char]
+    if "\u202a" <= char <= "\u2069":
+        return "a text-direction control"
+    if "\ud800" <= char <= "\udfff":
+        return f"a broken character, U+{ord(char):04X}"
+    return f"a control character, U+{ord(char):04X}"
+
+
+def unprintable_sentence(label: str, what: str) -> str:
+    """What a form says beside a field holding ``what`` (from :func:`unprintable`)."""
+    return (
+        f"{label} contains a character that cannot be printed ({what}); type it again without it."
+    )
+
+
 class Problems:
     """The field errors found so far in one form."""
 
@@ -47,19 +98,30 @@ class Problems:
 
     # -- the common rules -------------------------------------------------------------
 
-    def text(self, value: str, field: str, label: str, *, max_length: int = 200) -> str:
-        """A required piece of text, trimmed."""
+    def text(
+        self, value: str, field: str, label: str, *, max_length: int = 200, multiline: bool = False
+    ) -> str:
+        """A required piece of text, trimmed; one line unless ``multiline``."""
         value = (value or "").strip()
         if not value:
             self.add(field, f"{label} is required.")
-        elif len(value) > max_length:
-            self.add(field, f"{label} is too long (at most {max_length} characters).")
-        return value
+        return self._printable(value, field, label, max_length, multiline)
 
-    def optional_text(self, value: str, field: str, label: str, *, max_length: int = 200) -> str:
-        value = (value or "").strip()
+    def optional_text(
+        self, value: str, field: str, label: str, *, max_length: int = 200, multiline: bool = False
+    ) -> str:
+        """A piece of text that may be empty, trimmed; one line unless ``multiline``."""
+        return self._printable((value or "").strip(), field, label, max_length, multiline)
+
+    def _printable(
+        self, value: str, field: str, label: str, max_length: int, multiline: bool
+    ) -> str:
         if len(value) > max_length:
             self.add(field, f"{label} is too long (at most {max_length} characters).")
+        else:
+            what = unprintable(value, multiline=multiline)
+            if what is not None:
+                self.add(field, unprintable_sentence(label, what))
         return value
 
     def past_date(self, value: dt.date | None, field: str, label: str) -> dt.date | None:
@@ -137,8 +199,9 @@ def void_row(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError.single("reason", "Say why this record is being voided.")
-    if len(reason) > 500:
-        raise ValidationError.single("reason", "The reason is too long (at most 500 characters).")
+    problems = Problems()
+    problems.optional_text(reason, "reason", "The reason", max_length=500, multiline=True)
+    problems.raise_if_any()
     if row.voided_at is not None:
         raise ValidationError.single("reason", "This record was already voided.")
     row.voided_at = clock.now_utc()

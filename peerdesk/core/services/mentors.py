@@ -233,7 +233,9 @@ def _check(facts: MentorFacts, details: MentorDetails, mentor_id: int | None) ->
         "start_date": details.start_date,
         "former_resident_id": details.former_resident_id,
         "user_id": details.user_id,
-        "notes": problems.optional_text(details.notes, "notes", "Notes", max_length=20000),
+        "notes": problems.optional_text(
+            details.notes, "notes", "Notes", max_length=20000, multiline=True
+        ),
     }
     if details.start_date is None:
         problems.add("start_date", "Start date is required.")
@@ -423,6 +425,7 @@ def deactivate_mentor(
     problems = Problems()
     name = f"{row.first_name} {row.last_name}"
     _check_leaving(problems, name, row.status, row.start_date, end_date, _caseload(s, mentor_id))
+    reason = problems.optional_text(reason, "reason", "The reason", max_length=500)
     problems.raise_if_any()
     row.status = vocab.MentorStatus.INACTIVE.value
     row.end_date = end_date

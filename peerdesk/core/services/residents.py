@@ -378,7 +378,9 @@ def _check_details(
         "room": problems.optional_text(details.room, "room", "Room", max_length=20),
         "bed": problems.optional_text(details.bed, "bed", "Bed", max_length=20),
         "mentor_id": details.mentor_id,
-        "notes": problems.optional_text(details.notes, "notes", "Notes", max_length=20000),
+        "notes": problems.optional_text(
+            details.notes, "notes", "Notes", max_length=20000, multiline=True
+        ),
     }
     if details.mentor_id is not None:
         mentor = facts.mentors.get(details.mentor_id)
@@ -474,7 +476,9 @@ def _check_discharge(
         problems.add("reason", "Choose the reason for the discharge.")
     if discharge.exit_living_situation not in living_situations:
         problems.add("exit_living_situation", "Choose where the resident is going to live.")
-    return problems.optional_text(discharge.notes, "notes", "Notes", max_length=5000)
+    return problems.optional_text(
+        discharge.notes, "notes", "Notes", max_length=5000, multiline=True
+    )
 
 
 def _snapshot(row: Resident) -> dict[str, object]:
@@ -856,7 +860,7 @@ def change_phase(
             f"Date of the phase change is before the current phase began "
             f"({fmt_date(current.from_date)}).",
         )
-    note = problems.optional_text(note, "note", "Note", max_length=2000)
+    note = problems.optional_text(note, "note", "Note", max_length=2000, multiline=True)
     problems.raise_if_any()
     assert phase is not None
     change = PhaseChange(

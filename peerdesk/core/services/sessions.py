@@ -113,7 +113,9 @@ def _check(s: Session, details: SessionDetails) -> tuple[dict[str, object], Ment
     if not details.support_types:
         problems.add("support_types", "Tick at least one type of support given.")
     topic = problems.optional_text(details.topic, "topic", "Topic", max_length=200)
-    notes = problems.optional_text(details.notes, "notes", "Notes", max_length=20000)
+    notes = problems.optional_text(
+        details.notes, "notes", "Notes", max_length=20000, multiline=True
+    )
 
     ids = [a.resident_id for a in details.attendees]
     if not ids:

@@ -100,10 +100,11 @@ def _check(s: Session, details: NoteDetails) -> dict[str, object]:
         problems.add("kind", "Choose the kind of supervision.")
     if any(not isinstance(d, vocab.Competency) for d in details.domains):
         problems.add("domains", "Choose the domains discussed from the list.")
-    summary = problems.text(details.summary, "summary", "Summary", max_length=20000)
+    summary = problems.text(details.summary, "summary", "Summary", max_length=20000, multiline=True)
     for item in details.action_items:
         if not item.description.strip():
             problems.add("action_items", "Each action item needs a description.")
+        problems.optional_text(item.description, "action_items", "An action item", max_length=1000)
         if (
             item.due_date is not None
             and details.note_date is not None
