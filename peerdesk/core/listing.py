@@ -55,7 +55,7 @@ from peerdesk.core.models import (
     SupervisionNote,
 )
 from peerdesk.core.permissions import Action
-from peerdesk.core.services._common import fmt_date
+from peerdesk.core.services._common import UNPRINTABLE, fmt_date
 from peerdesk.core.views import resident_overview
 
 # Any SQL expression a column may show or sort by: a mapped attribute or a built expression.
@@ -231,8 +231,13 @@ _WORD = re.compile(r"\w", re.UNICODE)
 
 
 def search_words(text: str) -> list[str]:
-    """The words of a search box, without ones that are only punctuation."""
-    return [word for word in text.split() if _WORD.search(word)][:8]
+    """The words of a search box, without ones that are only punctuation.
+
+    A character no record holds (a NUL, an escape, a text-direction control, half of a broken
+    character) parts words as a space does: pasted into the box, it would otherwise reach
+    SQLite, which stops reading a search at a NUL and cannot store a broken character.
+    """
+    return [word for word in UNPRINTABLE.sub(" ", text).split() if _WORD.search(word)][:8]
 
 
 # A one-letter word would match most of ten years of notes and only slow the search down;
