@@ -5,7 +5,9 @@ dataclass, so a wizard can stop between them and let the person change their min
 
 1. :func:`read_sheet` reads a ``.csv`` (UTF-8 with or without BOM, Windows-1252, commas,
    semicolons or tabs, CRLF, quoted line breaks) or an ``.xlsx`` workbook into a
-   :class:`Sheet`: the header and every non-blank row with its spreadsheet line number.
+   :class:`Sheet`: the header and every non-blank row with its spreadsheet line number. A
+   file past the limits below (size, rows, columns, a workbook's unpacked size and make-up)
+   is refused in one sentence as soon as it is seen to be, with little of it read.
 2. :func:`offered_mapping` guesses which column holds which field from the header (or offers
    the mapping remembered from the last import of that kind); :meth:`ColumnMapping.assign`
    corrects it.
@@ -23,21 +25,26 @@ Nothing here knows about Qt.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import datetime as dt
 import io
 import json
 import math
+import os
 import re
+import struct
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import IO, BinaryIO, Literal, TextIO
+from xml.parsers import expat
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,7 +58,7 @@ from peerdesk.core.models import LivingSituation, Mentor, Preference, ProgramPha
 from peerdesk.core.permissions import Action
 from peerdesk.core.services import mentors as mentor_service
 from peerdesk.core.services import residents as resident_service
-from peerdesk.core.services._common import fmt_date
+from peerdesk.core.services._common import fmt_date, unprintable, unprintable_sentence
 from peerdesk.core.services.settings import get_settings
 
 # A cell as read: CSV cells are text; a workbook also gives numbers and dates.
@@ -65,6 +72,25 @@ PREFERENCE_KEY = "import.mapping.{kind}"
 CSV_DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+
+# What one import reads at most. A house's sheet has a few thousand rows and a few dozen
+# columns; these limits are twenty times that and more, and far below what would take the
+# office PC's memory or minutes of its time (before them, a million-row file took 283 s and
+# 2.4 GB to preview, and a 3.6 MB workbook unpacked past a gigabyte).
+MB = 1024 * 1024
+MAX_FILE_MB = 50
+MAX_ROWS = 100_000  # spreadsheet lines, counted from the top, blank ones too
+MAX_COLUMNS = 200
+MAX_ROW_CHARS = 100_000  # one row of a CSV file, quoted line breaks and all
+MAX_WORKBOOK_MB = 100  # every part of an .xlsx, unpacked: about 100,000 rows of 25 columns
+# What openpyxl holds in memory while it reads a workbook, checked part by part before it
+# starts: the zip's table of contents (about 100 bytes a part), the elements of a part it keeps
+# whole (a workbook's list of sheets, its styles), the rows and shared texts it keeps one empty
+# element of each, and the elements inside one row or one shared text.
+MAX_WORKBOOK_DIRECTORY = MB
+MAX_XML_ELEMENTS = 100_000
+MAX_XML_ROWS = 1_048_576  # rows, or shared texts, in one part: Excel's own last row
+MAX_ELEMENTS_IN_A_ROW = 100_000
 
 
 class ImportCancelled(ImportProblem):
@@ -101,6 +127,7 @@ class ImportField:
     label: str
     kind: Literal["text", "date"] = "text"
     synonyms: tuple[str, ...] = ()
+    multiline: bool = False  # notes keep their line breaks and tabs
 
 
 FULL_NAME = "full_name"
@@ -112,7 +139,9 @@ _NAME_FIELDS = (
 _CONTACT = ImportField(
     "phone", "Phone", synonyms=("phone number", "telephone", "tel", "cell", "mobile", "cell phone")
 )
-_NOTES = ImportField("notes", "Notes", synonyms=("note", "comments", "comment", "remarks"))
+_NOTES = ImportField(
+    "notes", "Notes", synonyms=("note", "comments", "comment", "remarks"), multiline=True
+)
 
 RESIDENT_FIELDS: tuple[ImportField, ...] = (
     *_NAME_FIELDS,
@@ -214,7 +243,7 @@ RESIDENT_FIELDS: tuple[ImportField, ...] = (
         "Living situation at exit",
         synonyms=("exit living situation", "discharged to", "destination", "moved to"),
     ),
-    ImportField("discharge_notes", "Discharge notes", synonyms=("exit notes",)),
+    ImportField("discharge_notes", "Discharge notes", synonyms=("exit notes",), multiline=True),
     _NOTES,
 )
 
@@ -250,11 +279,15 @@ def fields_for(kind: ImportKind) -> tuple[ImportField, ...]:
     return _FIELDS[kind]
 
 
+_FIELD_OF = {kind: {f.key: f for f in fields} for kind, fields in _FIELDS.items()}
+
+
+def field_of(kind: ImportKind, key: str) -> ImportField:
+    return _FIELD_OF[kind][key]
+
+
 def field_label(kind: ImportKind, key: str) -> str:
-    for f in _FIELDS[kind]:
-        if f.key == key:
-            return f.label
-    raise KeyError(key)
+    return field_of(kind, key).label
 
 
 def _normalise(header: str) -> str:
@@ -334,46 +367,106 @@ def _is_blank(cells: Sequence[Cell]) -> bool:
     return all(c == "" for c in cells)
 
 
+def _too_many_rows(file_name: str) -> ImportProblem:
+    return ImportProblem(
+        f"{file_name} has more than {MAX_ROWS:,} rows, the most PeerDesk imports at a time; "
+        "split it into smaller files and import each."
+    )
+
+
+def _too_big(file_name: str, size: int) -> ImportProblem:
+    return ImportProblem(
+        f"{file_name} is {math.ceil(size / MB)} MB, more than the {MAX_FILE_MB} MB PeerDesk "
+        "imports at a time; split it into smaller files and import each."
+    )
+
+
+def _not_a_workbook(file_name: str, why: str) -> ImportProblem:
+    return ImportProblem(
+        f"{file_name} is not a spreadsheet PeerDesk can read ({why}); open it in Excel and "
+        "save it again as .xlsx or as CSV."
+    )
+
+
 def _build_sheet(file_name: str, source: str, records: Iterable[tuple[int, list[Cell]]]) -> Sheet:
-    filled = [(line, cells) for line, cells in records if not _is_blank(cells)]
-    if not filled:
-        raise ImportProblem(f"{file_name} is empty; choose the file that holds the records.")
+    """The sheet of ``records`` (line number, cells), read one at a time: a row past
+    :data:`MAX_ROWS` or wider than :data:`MAX_COLUMNS` stops the reading there."""
     # A title above the table ("Residents, June 2026") fills one cell; the header is the first
     # row that names at least two columns (or the first row of a one-column sheet).
-    start = next(
-        (i for i, (_line, cells) in enumerate(filled) if sum(c != "" for c in cells) >= 2), 0
-    )
-    header_line, first = filled[start]
-    names = [_text(c) for c in first]
-    while names and not names[-1]:
-        names.pop()  # trailing empty columns
-    width = len(names)
-    rows = []
-    for line, cells in filled[start + 1 :]:
+    header: list[Cell] | None = None
+    header_line = 0
+    width = 0
+    above: list[tuple[int, list[Cell]]] = []  # one-cell rows while no header is found
+    rows: list[SheetRow] = []
+
+    def add(line: int, cells: list[Cell]) -> None:
         cells = cells[:width] + [""] * (width - len(cells))
         if not _is_blank(cells):
             rows.append(SheetRow(line, tuple(cells)))
+
+    for line, cells in records:
+        if line > MAX_ROWS:
+            raise _too_many_rows(file_name)
+        while cells and cells[-1] == "":
+            cells.pop()  # trailing empty columns
+        if len(cells) > MAX_COLUMNS:
+            raise ImportProblem(
+                f"Line {line} of {file_name} has more than {MAX_COLUMNS} columns, the most "
+                "PeerDesk reads; delete the columns it does not need, save it and import it "
+                "again."
+            )
+        if not cells:
+            continue
+        if header is not None:
+            add(line, cells)
+        elif sum(c != "" for c in cells) >= 2:
+            header_line, header = line, cells
+            width = len(cells)
+            above.clear()
+        else:
+            above.append((line, cells))
+    if header is None:
+        if not above:
+            raise ImportProblem(f"{file_name} is empty; choose the file that holds the records.")
+        (header_line, header), *rest = above
+        width = len(header)
+        for line, cells in rest:
+            add(line, cells)
     if not rows:
         raise ImportProblem(f"{file_name} has a header row but no rows under it to import.")
-    return Sheet(file_name, source, tuple(names), header_line, tuple(rows))
+    return Sheet(file_name, source, tuple(_text(c) for c in header), header_line, tuple(rows))
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the name of its encoding."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _decodes(binary: BinaryIO, codec: str) -> bool:
+    """Whether the whole file reads as ``codec``, a megabyte at a time."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        while chunk := binary.read(MB):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        binary.seek(0)
+    return True
+
+
+def _encoding(binary: BinaryIO) -> tuple[str, str, str]:
+    """How to read a CSV file's text: the codec, what to do with a byte it cannot read, and
+    the encoding's name for the window."""
+    start = binary.read(3)
+    binary.seek(0)
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "replace", "UTF-8"
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" is UTF-16 with a BOM (and tabs).
-        return data.decode("utf-16", errors="replace"), "UTF-16"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        # One of the five bytes Windows-1252 leaves undefined: Latin-1 reads every byte.
-        return data.decode("latin-1"), "Latin-1"
+        return "utf-16", "replace", "UTF-16"
+    if _decodes(binary, "utf-8"):
+        return "utf-8", "strict", "UTF-8"
+    if _decodes(binary, "cp1252"):
+        return "cp1252", "strict", "Windows-1252"
+    # One of the five bytes Windows-1252 leaves undefined: Latin-1 reads every byte.
+    return "latin-1", "strict", "Latin-1"
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -400,59 +493,246 @@ def _sniff_delimiter(text: str) -> str:
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 
+class _CsvLines:
+    """A CSV file's lines for :mod:`csv`, at most :data:`MAX_ROW_CHARS` characters a row: a
+    longer row is refused as soon as it passes the limit, so a 40 MB cell is never held."""
+
+    def __init__(self, text: TextIO, file_name: str) -> None:
+        self.text = text
+        self.file_name = file_name
+        self.row = 1  # the row being read (a quoted line break spans lines)
+        self.chars = 0  # its characters so far
+
+    def __iter__(self) -> Iterator[str]:
+        while line := self.text.readline(MAX_ROW_CHARS + 1):
+            self.chars += len(line)
+            if self.chars > MAX_ROW_CHARS:
+                raise ImportProblem(
+                    f"Line {self.row} of {self.file_name} is longer than {MAX_ROW_CHARS:,} "
+                    "characters, the most PeerDesk reads in one row; check that this is the "
+                    "right file, or shorten that row and save it again."
+                )
+            yield line.replace("\x00", "")
+
+    def next_row(self) -> None:
+        self.row += 1
+        self.chars = 0
+
+
+def _read_csv(binary: BinaryIO, file_name: str) -> Sheet:
+    """A CSV file as a :class:`Sheet` (line numbers count records, as Excel does), read a
+    line at a time."""
+    codec, errors, encoding = _encoding(binary)
+    text = io.TextIOWrapper(binary, encoding=codec, errors=errors, newline="")
+    try:
+        delimiter = _sniff_delimiter(text.read(MAX_ROW_CHARS).replace("\x00", ""))
+        text.seek(0)
+        lines = _CsvLines(text, file_name)
+        reader = csv.reader(lines, delimiter=delimiter)
+
+        def records() -> Iterator[tuple[int, list[Cell]]]:
+            for line, record in enumerate(reader, start=1):
+                lines.next_row()
+                yield line, [_clean(cell) for cell in record]
+
+        source = f"CSV, {encoding}, {_DELIMITER_NAMES[delimiter]}"
+        try:
+            return _build_sheet(file_name, source, records())
+        except csv.Error as exc:
+            raise ImportProblem(
+                f"{file_name} could not be read as a CSV file near line {reader.line_num} "
+                f"({exc}); open it in a spreadsheet program and save it again as CSV."
+            ) from exc
+    finally:
+        text.detach()  # the file stays open for whoever opened it
+
+
 def read_csv_bytes(data: bytes, file_name: str) -> Sheet:
     """A CSV file's bytes as a :class:`Sheet` (line numbers count records, as Excel does)."""
-    text, encoding = _decode(data)
-    text = text.replace("\x00", "")
-    delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-    def records() -> Iterator[tuple[int, list[Cell]]]:
-        for line, record in enumerate(reader, start=1):
-            yield line, [_clean(cell) for cell in record]
-
-    try:
-        return _build_sheet(file_name, f"CSV, {encoding}, {_DELIMITER_NAMES[delimiter]}", records())
-    except csv.Error as exc:
-        raise ImportProblem(
-            f"{file_name} could not be read as a CSV file near line {reader.line_num} ({exc}); "
-            "open it in a spreadsheet program and save it again as CSV."
-        ) from exc
+    if len(data) > MAX_FILE_MB * MB:
+        raise _too_big(file_name, len(data))
+    return _read_csv(io.BytesIO(data), file_name)
 
 
-def read_xlsx(path: Path) -> Sheet:
+# The end of a zip file: its end record and, for a zip64 file, the locator of the larger one.
+_ZIP_END = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_END = b"PK\x06\x06"
+
+
+def _zip_directory_size(binary: BinaryIO, size: int) -> int | None:
+    """How many bytes a zip file's table of contents (its central directory) takes, from its
+    end record; None when it has none (zipfile then says the file is damaged).
+
+    zipfile reads the whole table into memory, a few hundred bytes for each part listed, so
+    it is measured first.
+    """
+    tail_size = min(size, 22 + 0xFFFF)  # the end record and the longest comment after it
+    binary.seek(size - tail_size)
+    tail = binary.read(tail_size)
+    binary.seek(0)
+    at = tail.rfind(_ZIP_END)
+    if at < 0 or len(tail) - at < 22:
+        return None
+    (directory,) = struct.unpack_from("<L", tail, at + 12)
+    if directory == 0xFFFFFFFF and at >= 20 and tail[at - 20 : at - 16] == _ZIP64_LOCATOR:
+        (end64,) = struct.unpack_from("<Q", tail, at - 12)
+        binary.seek(end64)
+        record = binary.read(56)
+        binary.seek(0)
+        if len(record) == 56 and record.startswith(_ZIP64_END):
+            (directory,) = struct.unpack_from("<Q", record, 40)
+    return int(directory)
+
+
+class _PartScan:
+    """One XML part of a workbook read through with expat before openpyxl reads it, counting
+    what openpyxl would hold of it: a part built to fill the memory, or one declaring its own
+    entities (a billion laughs, an outside file), is refused before openpyxl sees it."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.depth = 0
+        self.unit_depth = 0  # the depth of the row or shared text being read, 0 outside one
+        self.units = 0
+        self.inside = 0
+        self.kept = 0
+        self.parser = expat.ParserCreate()
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+
+    def _refuse(self) -> None:
+        raise _not_a_workbook(self.file_name, "it is built in a way no spreadsheet program writes")
+
+    def _doctype(self, *_declaration: object) -> None:
+        # Office files never declare a DTD; its entities are how a billion laughs or a file
+        # from the PC would get in.
+        raise _not_a_workbook(
+            self.file_name, "it holds XML declarations no spreadsheet program writes"
+        )
+
+    def _start(self, name: str, _attributes: object) -> None:
+        self.depth += 1
+        if self.unit_depth:
+            self.inside += 1
+            if self.inside > MAX_ELEMENTS_IN_A_ROW:
+                self._refuse()
+        elif name.rpartition(":")[2] in ("row", "si"):
+            # openpyxl empties each row (and shared text) once read, keeping the empty element.
+            self.unit_depth, self.inside = self.depth, 0
+            self.units += 1
+            if self.units > MAX_XML_ROWS:
+                self._refuse()
+        else:
+            self.kept += 1
+            if self.kept > MAX_XML_ELEMENTS:
+                self._refuse()
+
+    def _end(self, _name: str) -> None:
+        if self.depth == self.unit_depth:
+            self.unit_depth = 0
+        self.depth -= 1
+
+    def read(self, stream: IO[bytes]) -> None:
+        try:
+            while chunk := stream.read(64 * 1024):
+                self.parser.Parse(chunk, False)
+            self.parser.Parse(b"", True)
+        except expat.ExpatError:
+            pass  # not XML (a picture), or damaged: openpyxl says so if it needs the part
+
+
+def _check_workbook(binary: BinaryIO, size: int, file_name: str) -> None:
+    """Refuse a workbook that would take too much memory or time to read, looking only at
+    its table of contents and at each part as it streams past."""
+    directory = _zip_directory_size(binary, size)
+    if directory is not None and directory > MAX_WORKBOOK_DIRECTORY:
+        raise _not_a_workbook(file_name, "it lists far more parts than a workbook has")
+    with zipfile.ZipFile(binary) as archive:
+        parts = archive.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > MAX_WORKBOOK_MB * MB:
+            raise ImportProblem(
+                f"{file_name} would take {math.ceil(unpacked / MB):,} MB once unpacked, more "
+                f"than the {MAX_WORKBOOK_MB} MB PeerDesk reads from a workbook; save it as "
+                "CSV, or split it into smaller files, and import that."
+            )
+        for part in parts:
+            with archive.open(part) as stream:
+                _PartScan(file_name).read(stream)
+
+
+def _read_xlsx(binary: BinaryIO, size: int, file_name: str) -> Sheet:
     """The first worksheet of an Excel workbook (read-only; dates come as dates)."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    def unreadable(exc: Exception) -> ImportProblem:
+        return ImportProblem(
+            f"{file_name} could not be read as an Excel workbook ({exc}); open it in Excel "
+            "and save it again as .xlsx or as CSV."
+        )
+
+    try:
+        _check_workbook(binary, size, file_name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise unreadable(exc) from exc
+    binary.seek(0)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it skips; none of them matter here.
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = openpyxl.load_workbook(binary, read_only=True, data_only=True)
             try:
                 sheet = book.worksheets[0]
+                # Never past the limits, whatever size the sheet says it is: openpyxl fills
+                # every row to the widest column and every gap between rows.
+                values = sheet.iter_rows(
+                    min_row=1, max_row=MAX_ROWS + 1, min_col=1, max_col=MAX_COLUMNS + 1,
+                    values_only=True,
+                )  # fmt: skip
                 records = (
-                    (line, [_clean(v) for v in values])
-                    for line, values in enumerate(
-                        sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1
-                    )
+                    (line, [_clean(v) for v in _without_trailing_none(cells)])
+                    for line, cells in enumerate(values, start=1)
                 )
-                return _build_sheet(path.name, f"Excel workbook, sheet {sheet.title}", records)
+                return _build_sheet(file_name, f"Excel workbook, sheet {sheet.title}", records)
             finally:
                 book.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError) as exc:
-        raise ImportProblem(
-            f"{path.name} could not be read as an Excel workbook ({exc}); open it in Excel "
-            "and save it again as .xlsx or as CSV."
-        ) from exc
+    except SyntaxError as exc:  # the XML parser's ParseError
+        raise _not_a_workbook(file_name, "part of it is damaged") from exc
+    except (
+        zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError, TypeError,
+        zlib.error, EOFError,
+    ) as exc:  # fmt: skip
+        raise unreadable(exc) from exc
+
+
+def _without_trailing_none(cells: Sequence[object]) -> Sequence[object]:
+    end = len(cells)
+    while end and cells[end - 1] is None:
+        end -= 1
+    return cells[:end]
 
 
 def read_sheet(path: Path | str) -> Sheet:
     """Read a ``.csv`` or ``.xlsx`` file (told apart by their content, not their name)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as binary:
+            size = os.fstat(binary.fileno()).st_size
+            if size > MAX_FILE_MB * MB:
+                raise _too_big(path.name, size)
+            magic = binary.read(len(XLSX_MAGIC))
+            binary.seek(0)
+            if magic.startswith(XLSX_MAGIC):
+                return _read_xlsx(binary, size, path.name)
+            if magic.startswith(XLS_MAGIC):
+                raise ImportProblem(
+                    f"{path.name} is an old Excel file (.xls); open it in Excel and save it as "
+                    ".xlsx or CSV, then import that."
+                )
+            return _read_csv(binary, path.name)
     except FileNotFoundError:
         raise ImportProblem(f"There is no file {path}; check the name and the folder.") from None
     except IsADirectoryError:
@@ -461,14 +741,6 @@ def read_sheet(path: Path | str) -> Sheet:
         raise ImportProblem(
             f"{path} could not be read ({exc.strerror or exc}); check the drive and try again."
         ) from exc
-    if data.startswith(XLSX_MAGIC):
-        return read_xlsx(path)
-    if data.startswith(XLS_MAGIC):
-        raise ImportProblem(
-            f"{path.name} is an old Excel file (.xls); open it in Excel and save it as .xlsx "
-            "or CSV, then import that."
-        )
-    return read_csv_bytes(data, path.name)
 
 
 # --------------------------------------------------------------------------- dates
@@ -837,11 +1109,21 @@ class _Row:
         self.notes: list[str] = []
 
     def text(self, field: str) -> str:
+        """The cell as text; a character no field of its kind may hold makes the row wrong."""
+        text = self.shown(field)
+        what = unprintable(text, multiline=field_of(self.kind, field).multiline)
+        if what is not None:
+            raise CellProblem(field, unprintable_sentence(field_label(self.kind, field), what))
+        return text
+
+    def shown(self, field: str) -> str:
+        """The cell as text, unchecked: what names the row in the preview."""
         return _text(self.values.get(field, ""))
 
-    def names(self) -> tuple[str, str]:
-        first, last = self.text("first_name"), self.text("last_name")
-        full = self.text(FULL_NAME)
+    def names(self, read: Callable[[str], str] | None = None) -> tuple[str, str]:
+        read = read or self.text
+        first, last = read("first_name"), read("last_name")
+        full = read(FULL_NAME)
         if full and not (first and last):
             if "," in full:  # "Doe, Jamie"
                 full_last, _, full_first = full.partition(",")
@@ -852,8 +1134,8 @@ class _Row:
         return first, last
 
     def display_name(self) -> str:
-        first, last = self.names()
-        preferred = self.text("preferred_name") if self.kind is ImportKind.RESIDENTS else ""
+        first, last = self.names(self.shown)
+        preferred = self.shown("preferred_name") if self.kind is ImportKind.RESIDENTS else ""
         if not (first or last):
             return "(no name)"
         return person_name(first, last, preferred).strip()

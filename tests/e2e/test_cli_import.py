@@ -57,8 +57,12 @@ def test_a_dry_run_prints_every_row_and_writes_nothing(house: Path, sheet: Path)
     assert ": same name and date of birth as line 2 [No phase given" in lines[2]
     assert lines[2].split()[:3] == ["line", "5", "duplicate"]
     assert lines[3].split()[:3] == ["line", "6", "new"]
-    # A name with a line break and a terminal escape stays on its one line, made harmless.
-    assert lines[4].startswith("line 7     wrong     Cy  Ro  [2JVu: Intake date (7 Mar 2030)")
+    # A name with a line break and a terminal escape is refused, and its line stays one line,
+    # made harmless.
+    assert lines[4] == (
+        "line 7     wrong     Cy  Ro  [2JVu: First name contains a character that cannot be "
+        "printed (a line break); type it again without it."
+    )
     assert lines[5] == (
         "Dry run of residents.csv (CSV, UTF-8, semicolons; dates read month first): "
         "2 new, 1 duplicate, 2 wrong; nothing was written."
