@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from peerdesk.core import audit, clock
 from peerdesk.core.audit import Actor
+from peerdesk.core.audit_anchor import AnchorFile
 from peerdesk.core.backup.crypto import _Recipients
 from peerdesk.core.backup.errors import (
     DatabaseInUse,
@@ -174,9 +175,10 @@ def _prepare_restored(
     actor: Actor,
     info: BackupInfo,
     safety: Path | None,
-) -> None:
+) -> tuple[int, str]:
     """Upgrade the restored image if it is older, log the restore in it, and fold its WAL
-    into the one file, so the swap moves a finished database."""
+    into the one file, so the swap moves a finished database. Returns the head of its audit
+    trail (the restore's own line), for this PC's anchor."""
     try:
         restored = Database.open(image)
     except PeerDeskError as exc:
@@ -218,6 +220,7 @@ def _prepare_restored(
                 record.id,
                 f"Restored the backup {info.path.name} made on {made}",
             )
+            head: tuple[int, str] = s.info[audit.HEAD_INFO]
     except (SQLAlchemyError, OSError) as exc:
         raise BackupError(
             f"The restored records could not be prepared ({exc}); nothing was changed."
@@ -230,6 +233,7 @@ def _prepare_restored(
     finally:
         c.close()
     fsync_file(image)
+    return head
 
 
 def _swap_in(image: Path, target: Path) -> None:
@@ -343,7 +347,7 @@ def restore_backup(
         tracker(0.95)
         safety_copy = safety.path if safety is not None else None
         try:
-            _prepare_restored(image, actor, info, safety_copy)
+            head = _prepare_restored(image, actor, info, safety_copy)
             tracker.check()
             _swap_in(image, target)
         except BaseException:
@@ -362,6 +366,9 @@ def restore_backup(
         raise BackupError(
             f"The backup was put in place but PeerDesk cannot open it now{kept}; ask for help."
         ) from exc
+    # PeerDesk replaced the trail itself: this PC's anchor now holds the restored one.
+    with contextlib.suppress(OSError):
+        AnchorFile.for_database(paths.config_dir, target).reset(*head)
     restored, _ = _current_summary(target)
     return RestoreResult(
         db_path=target,
