@@ -511,9 +511,19 @@ def _cmd_backup(ctx: Context) -> int:
         raise BackupError(
             f"There is no database at {ctx.paths.db}, so there is nothing to back up."
         )
+    from peerdesk.core.backup import LocalKey, local_key_path
+    from peerdesk.core.permissions import Action
+
     actor = ctx.actor()  # sign in before being asked for a passphrase
-    passphrase = _new_passphrase(ctx)
-    result = back_up(ctx.open_db(), actor, Path(ctx.args.to), passphrase)
+    if ctx.args.passphrase_file or actor.may(Action.BACKUP_WITH_OWN_PASSPHRASE):
+        # Only an administrator may; anyone else's passphrase is refused (and audited).
+        passphrase = _new_passphrase(ctx)
+        local = None
+    else:
+        # Everyone else's backups open with the house's recovery key, and on this PC.
+        passphrase = None
+        local = LocalKey.load_or_create(local_key_path(ctx.paths))
+    result = back_up(ctx.open_db(), actor, Path(ctx.args.to), passphrase, local_key=local)
     print(result.path)
     return EXIT_OK
 

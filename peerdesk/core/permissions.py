@@ -28,6 +28,10 @@ class Action(StrEnum):
     EXPORT_DATA = "export records to a spreadsheet"
     IMPORT_DATA = "import a spreadsheet"
     BACKUP = "back up the house"
+    # A backup opens with whatever seals it; a passphrase of the person's own would let them
+    # read, at home, everything in the house (every supervision note, the audit log, the
+    # password hashes). Everyone else's backups open only with the house's own keys.
+    BACKUP_WITH_OWN_PASSPHRASE = "seal a backup with a passphrase of your own"
     RESTORE = "restore a backup"
     MANAGE_SETTINGS = "change the house settings"
     MANAGE_ACCOUNTS = "manage user accounts"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -254,47 +255,30 @@ def test_a_house_with_accounts_backs_up_and_restores_only_for_the_right_people(
     usb.mkdir()
     good = secrets["good"]
     assert_one_sentence(run("--db", pc, "backup", "--to", usb, "--passphrase-file", good), "--user")
-    made = run(
-        "--db",
-        pc,
-        "--user",
-        "mentor",
-        "backup",
-        "--to",
-        usb,
-        "--passphrase-file",
-        good,
-        env=password,
+
+    def as_user(user: str, *args: str | Path) -> Any:
+        return run("--db", pc, "--user", user, *args, env=password)
+
+    # A peer mentor may back up, but never with a passphrase of their own choosing.
+    assert_one_sentence(
+        as_user("mentor", "backup", "--to", usb, "--passphrase-file", good),
+        "may not seal a backup with a passphrase of your own",
     )
+    assert_one_sentence(as_user("mentor", "backup", "--to", usb), "no recovery key yet")
+    sheet, key = tmp_path / "sheet.pdf", tmp_path / "key.txt"
+    made_key = as_user("admin", "recovery-key", "--sheet", sheet, "--key-out", key)
+    assert made_key.returncode == 0, made_key.stderr
+    made = as_user("mentor", "backup", "--to", usb)
     assert made.returncode == 0, made.stderr
     file = Path(made.stdout.strip())
     assert_one_sentence(
-        run(
-            "--db",
-            pc,
-            "--user",
-            "supervisor",
-            "restore",
-            file,
-            "--passphrase-file",
-            good,
-            "--yes",
-            env=password,
-        ),
+        as_user("admin", "verify-backup", file, "--passphrase-file", good), "no passphrase"
+    )
+    assert_one_sentence(
+        as_user("supervisor", "restore", file, "--recovery-key-file", key, "--yes"),
         "supervisor account may not restore a backup",
     )
-    restored = run(
-        "--db",
-        pc,
-        "--user",
-        "admin",
-        "restore",
-        file,
-        "--passphrase-file",
-        good,
-        "--yes",
-        env=password,
-    )
+    restored = as_user("admin", "restore", file, "--recovery-key-file", key, "--yes")
     assert restored.returncode == 0, restored.stderr
     checked = run("--db", pc, "--user", "admin", "check", env=password)
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -256,7 +256,7 @@ def test_automatic_backups_open_with_this_pcs_key_and_the_recovery_key(
     assert not result.info.opens_with_passphrase
     assert backup.verify_backup(result.path, local, work_dir=tmp_path)
     assert backup.verify_backup(result.path, sheet.key, work_dir=tmp_path)
-    with pytest.raises(backup.WrongSecret, match="made automatically and has no passphrase"):
+    with pytest.raises(backup.WrongSecret, match="This backup has no passphrase; it opens"):
         backup.verify_backup(result.path, PASSPHRASE, work_dir=tmp_path)
     another_pc = backup.LocalKey(b"\x01" * 32)
     with pytest.raises(backup.WrongSecret, match=r"made on another PC .* use the recovery key"):

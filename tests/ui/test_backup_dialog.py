@@ -198,6 +198,36 @@ def test_any_folder_can_be_chosen(
 # --------------------------------------------------------------------------- the passphrase
 
 
+def test_a_peer_mentor_backs_up_with_the_house_keys_not_a_passphrase_of_their_own(
+    qtbot: QtBot, db: Database, admin: Actor, usb: Path
+) -> None:
+    with db.begin() as s:
+        boss = f.account(s, admin, "boss", vocab.Role.ADMINISTRATOR)
+        mentor = f.account(s, boss, "maya", vocab.Role.PEER_MENTOR)
+    mentor_ctx = make_context(db, mentor)
+    dialog = open_backup(qtbot, mentor_ctx, [usb_volume(usb)])
+    assert not dialog.passphrase.isVisible() and not dialog.again.isVisible()
+    assert not dialog.ok_button.isEnabled(), "no recovery key yet: nothing to seal it with"
+    assert "no recovery key yet" in dialog.banner.text()
+    dialog.close()
+
+    sheet = backup.new_recovery_sheet(db, boss)
+    backup.adopt_recovery_key(db, boss, sheet)
+    dialog = open_backup(qtbot, mentor_ctx, [usb_volume(usb)])
+    assert not dialog.passphrase.isVisible()
+    assert dialog.recovery_note.text().startswith("This backup opens with the house's recovery")
+    assert (
+        "Only an administrator may seal a backup with a passphrase" in dialog.recovery_note.text()
+    )
+    dialog.accept()
+    dialog.wait()
+    assert dialog.outcome.text() == "✔ Verified — you can remove the USB drive."
+    (made,) = (usb / DRIVE_FOLDER).glob("*.pdbk")
+    assert backup.verify_backup(made, sheet.key).summary.audit_lines > 0
+    with pytest.raises(backup.WrongSecret, match="no passphrase"):
+        backup.verify_backup(made, backup.Passphrase(PASSPHRASE))
+
+
 def test_the_passphrase_rule_is_shown_and_checked_as_it_is_typed(
     qtbot: QtBot, ctx: UiContext, usb: Path
 ) -> None:

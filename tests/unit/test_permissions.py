@@ -90,7 +90,7 @@ OPERATIONS: dict[Action, Operation] = {
     Action.IMPORT_DATA: lambda s, a, h: _import_one_resident(s, a),
 }
 # Backup and restore work outside one transaction: their cells are below.
-OUTSIDE_A_TRANSACTION = {Action.BACKUP, Action.RESTORE}
+OUTSIDE_A_TRANSACTION = {Action.BACKUP, Action.BACKUP_WITH_OWN_PASSPHRASE, Action.RESTORE}
 
 
 def _import_one_resident(s: Session, actor: Actor) -> Any:
@@ -163,22 +163,34 @@ def test_mentor_deactivation_and_reactivation_need_edit_mentors(db: Database, ho
 
 
 @pytest.mark.parametrize("role", list(vocab.Role), ids=[r.value for r in vocab.Role])
-def test_backup_cell(db: Database, house: House, role: vocab.Role, tmp_path: Path) -> None:
+def test_backup_cells(db: Database, house: House, role: vocab.Role, tmp_path: Path) -> None:
+    """A backup with a passphrase of one's own (administrators), and one that opens only
+    with the house's recovery key (everyone who may back up)."""
     from peerdesk.core import backup
 
+    sheet = backup.new_recovery_sheet(db, Actor.local_administrator())
+    backup.adopt_recovery_key(db, Actor.local_administrator(), sheet)
     actor = house.actors[role]
     usb = tmp_path / "usb"
     usb.mkdir()
     cheap = backup.KdfSettings(memory_kib=64, iterations=1, lanes=1)
-    attempt = lambda: backup.back_up(  # noqa: E731
+    own = lambda: backup.back_up(  # noqa: E731
         db, actor, usb, backup.Passphrase("a long enough passphrase"), kdf=cheap
     )
+    if expected(role, Action.BACKUP_WITH_OWN_PASSPHRASE):
+        assert own().path.exists()
+    else:
+        with pytest.raises(PermissionDenied):
+            own()
+        assert list(usb.iterdir()) == []
+        assert_refusal_audited(db, actor)
+    house_keys = lambda: backup.back_up(db, actor, usb, None)  # noqa: E731
     if expected(role, Action.BACKUP):
-        assert attempt().path.exists()
+        made = house_keys()
+        assert backup.verify_backup(made.path, sheet.key).info.path == made.path
         return
     with pytest.raises(PermissionDenied):
-        attempt()
-    assert list(usb.iterdir()) == []
+        house_keys()
     assert_refusal_audited(db, actor)
 
 
@@ -193,3 +205,12 @@ def test_restore_cell(db: Database, house: House, role: vocab.Role, tmp_path: Pa
     pc = Paths(db=db.path, data_dir=tmp_path, config_dir=tmp_path, log_dir=tmp_path)
     with pytest.raises(PermissionDenied):
         backup.restore_backup(tmp_path / "any.pdbk", backup.Passphrase("x" * 12), pc, actor=actor)
+
+
+def test_the_readme_table_is_the_code_table() -> None:
+    """The README's "Who may do what" table says exactly what the services enforce."""
+    from peerdesk.core.permissions import role_table_rows
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for action, cells in role_table_rows():
+        assert f"| {action} | " + " | ".join(cells) + " |" in readme, action

@@ -83,9 +83,7 @@ def _unlock(layout: _Layout, unlock: Unlock) -> bytes:
                 if recovery
                 else ("only on the PC that made it")
             )
-            raise WrongSecret(
-                f"This backup was made automatically and has no passphrase; it opens {where}."
-            )
+            raise WrongSecret(f"This backup has no passphrase; it opens {where}.")
         assert slot.kdf is not None
         key = _open_slot(_passphrase_kek(unlock, slot.salt, slot.kdf), slot)
         if key is None:

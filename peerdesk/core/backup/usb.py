@@ -13,7 +13,13 @@ from peerdesk.core.backup.errors import BackupCancelled
 from peerdesk.core.backup.format import CHUNK_SIZE
 from peerdesk.core.backup.jobs import Cancelled, Progress, _Progress
 from peerdesk.core.backup.keeping import _keep_newest
-from peerdesk.core.backup.keys import DEFAULT_KDF, KdfSettings, Passphrase, check_new_passphrase
+from peerdesk.core.backup.keys import (
+    DEFAULT_KDF,
+    KdfSettings,
+    LocalKey,
+    Passphrase,
+    check_new_passphrase,
+)
 from peerdesk.core.backup.log import _log, _log_failure
 from peerdesk.core.backup.recovery import recovery_key_info
 from peerdesk.core.backup.writing import BackupResult, _make_backup
@@ -32,8 +38,9 @@ def back_up(
     db: Database,
     actor: Actor,
     folder: Path | str,
-    passphrase: Passphrase,
+    passphrase: Passphrase | None,
     *,
+    local_key: LocalKey | None = None,
     kdf: KdfSettings = DEFAULT_KDF,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
@@ -42,24 +49,33 @@ def back_up(
     """Back the house up into ``folder`` (a USB drive), read the file back, and keep the
     newest ``backups_to_keep`` backups of this house there.
 
-    The file opens with ``passphrase`` and, once the house has one, the recovery key.
+    With a ``passphrase`` (administrators only) the file opens with it and, once the house has
+    one, the recovery key. Without one it opens only with the house's own keys: the recovery
+    key, and this PC's key (``local_key``) when given, so nobody takes home a backup that a
+    key of their own opens.
     """
     db.require(actor, Action.BACKUP)
     folder = Path(folder)
-    check_new_passphrase(passphrase.text)
     with db.read() as s:
         keep = get_settings(s).backups_to_keep
         recovery = recovery_key_info(s)
         previous = _last_verified_in(s, folder)
+    if passphrase is not None:
+        db.require(actor, Action.BACKUP_WITH_OWN_PASSPHRASE)
+        check_new_passphrase(passphrase.text)
+        recipients = _Recipients(passphrase=passphrase, kdf=kdf, recovery=recovery)
+    elif recovery is None:
+        raise BackupError(
+            "This house has no recovery key yet, so only a backup with a passphrase can be "
+            "made, and only an administrator may set one: ask an administrator to print the "
+            "recovery sheet (House → Recovery sheet…), or to make the backup."
+        )
+    else:
+        recipients = _Recipients(recovery=recovery, local=local_key)
     tracker = _Progress(progress, cancelled, "The backup was stopped; nothing was written.")
     try:
         made = _make_backup(
-            db.path,
-            folder,
-            "usb",
-            _Recipients(passphrase=passphrase, kdf=kdf, recovery=recovery),
-            chunk_size=chunk_size,
-            progress=tracker,
+            db.path, folder, "usb", recipients, chunk_size=chunk_size, progress=tracker
         )
     except BackupCancelled:
         raise
@@ -68,6 +84,7 @@ def back_up(
         raise
     removed, not_removed = _keep_newest(folder, made, keep, protect={made.path, *previous})
     info = made.info
+    sealed = "" if passphrase is not None else " (opens with the house's recovery key)"
     _log(
         db,
         actor,
@@ -75,9 +92,10 @@ def back_up(
         made.path,
         size=info.file_size,
         verified=True,
-        message=f"Verified. {info.summary.describe()}.",
+        message=f"Verified{sealed}. {info.summary.describe()}.",
         audit_action="backup",
-        audit_summary=f"Backup written to {made.path} and verified ({_size_text(info.file_size)})",
+        audit_summary=f"Backup written to {made.path} and verified ({_size_text(info.file_size)})"
+        + sealed,
     )
     return BackupResult(made.path, info, True, removed, not_removed)
 

@@ -470,6 +470,9 @@ class BackupDialog(FormDialog):
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         passphrase_label = buddy_label(_tr("&Passphrase:"), self.passphrase, self.body)
         again_label = buddy_label(_tr("Type it a&gain:"), self.again, self.body)
+        # Only an administrator seals a backup with a passphrase of their own; anyone else's
+        # opens with the house's recovery key (and on this PC), so nobody takes the house home.
+        self.own_passphrase = ctx.actor.may(Action.BACKUP_WITH_OWN_PASSPHRASE)
         self.show_passphrase = QCheckBox(_tr("&Show the passphrase"), self.body)
         self.show_passphrase.setAccessibleName(_tr("Show the passphrase"))
         self.rule = hint_label(
@@ -534,10 +537,24 @@ class BackupDialog(FormDialog):
         self.again.textChanged.connect(self._on_passphrase_text_changed)
         self.show_passphrase.toggled.connect(self._on_show_passphrase_toggled)
 
+        if not self.own_passphrase:
+            for widget in (
+                passphrase_label,
+                self.passphrase,
+                again_label,
+                self.again,
+                self.show_passphrase,
+                self.rule,
+                self.passphrase_state,
+            ):
+                widget.hide()
         self.read(self._load)
         self.fill_places()
         self._on_passphrase_text_changed()
-        self.passphrase.setFocus()
+        if self.own_passphrase:
+            self.passphrase.setFocus()
+        else:
+            self.places.setFocus()
         self.fit_to_screen(QSize(640, 620))
 
     @classmethod
@@ -554,7 +571,26 @@ class BackupDialog(FormDialog):
             self.show_refusal(
                 _tr("Your account may not make backups; ask an administrator or a supervisor.")
             )
+            return
         key = backup.recovery_key_info(s)
+        if not self.own_passphrase:
+            if key is None:
+                self.show_refusal(
+                    _tr(
+                        "The house has no recovery key yet, and only an administrator may seal "
+                        "a backup with a passphrase: ask an administrator to print the recovery "
+                        "sheet (House → Recovery sheet…), or to make this backup."
+                    )
+                )
+            else:
+                self.recovery_note.setText(
+                    _tr(
+                        "This backup opens with the house's recovery key (ID {id}), and on "
+                        "this PC. Only an administrator may seal a backup with a passphrase of "
+                        "their own."
+                    ).format(id=key.key_id)
+                )
+            return
         if key is None:
             self.recovery_note.setText(
                 _tr(
@@ -740,14 +776,14 @@ class BackupDialog(FormDialog):
         if folder is None:
             self._show_failure(_tr("Choose where the backup goes: a USB drive or a folder."))
             return
-        problem = self.passphrase_problem()
+        problem = self.passphrase_problem() if self.own_passphrase else ""
         if problem:
             self._show_failure(
                 _tr("The passphrase will not do yet: {problem}").format(problem=problem)
             )
             self.passphrase.setFocus()
             return
-        passphrase = backup.Passphrase(self.passphrase.text())
+        passphrase = backup.Passphrase(self.passphrase.text()) if self.own_passphrase else None
         on_drive = any(folder == d.folder for d in self.drives)
         ctx, kdf = self.ctx, self._kdf
 
@@ -759,11 +795,15 @@ class BackupDialog(FormDialog):
                     raise BackupError(
                         explain_os_error(exc, folder, "make the backup folder")
                     ) from exc
+            local = None
+            if passphrase is None:
+                local = backup.LocalKey.load_or_create(backup.local_key_path(ctx.paths))
             return backup.back_up(
                 ctx.db,
                 ctx.actor,
                 folder,
                 passphrase,
+                local_key=local,
                 kdf=kdf,
                 progress=progress,
                 cancelled=cancelled,
