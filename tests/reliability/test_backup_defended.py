@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,3 +86,73 @@ def test_without_a_recovery_key_only_an_administrator_can_back_up(
         backup.back_up(house, mentor, usb, None, chunk_size=SMALL_CHUNK)
     assert "ask an administrator" in str(refused.value)
     assert not list(usb.iterdir())
+
+
+# --------------------------------------------------------------------------- a full drive
+
+
+@pytest.fixture
+def small_drive(tmp_path: Path) -> Iterator[Path]:
+    """A real 6 MB drive (tmpfs) for this PC's records; skipped where it cannot be mounted."""
+    mount = tmp_path / "pc-drive"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip("a small drive cannot be mounted here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(drive: Path, leave: int) -> None:
+    """Fill ``drive`` until only ``leave`` bytes are free."""
+    free = shutil.disk_usage(drive).free
+    with (drive / "filler.bin").open("wb") as out:
+        out.write(b"\0" * max(0, free - leave))
+
+
+def test_a_full_pc_drive_is_named_when_backing_up(
+    small_drive: Path, demo_template: Path, usb: Path, today: object
+) -> None:
+    house = small_drive / "peerdesk.sqlite3"
+    shutil.copyfile(demo_template, house)
+    fill(small_drive, leave=house.stat().st_size // 3)
+    db = Database.open(house)
+    try:
+        with pytest.raises(BackupError) as failed:
+            backup.back_up(db, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=SMALL_CHUNK)
+    finally:
+        db.close()
+    message = str(failed.value)
+    assert "full" in message and str(small_drive) in message, message
+    assert "could not be read" not in message
+    assert not list(usb.rglob("*.pdbk*")) and not list(small_drive.glob(".peerdesk-work-*"))
+
+
+@pytest.mark.parametrize("room", [0.3, 1.2, 3.0])
+def test_a_full_pc_drive_is_named_when_restoring_not_the_backup(
+    small_drive: Path, demo_template: Path, usb: Path, tmp_path: Path, today: object, room: float
+) -> None:
+    """``room``: free space left on the PC's drive, in database sizes: the unpacked image,
+    the safety backup and the restored house each need about one, so each step in turn is
+    the one that finds the drive full (with four, the restore goes through)."""
+    source = Database.open(shutil.copyfile(demo_template, tmp_path / "source.sqlite3"))
+    try:
+        made = backup.back_up(source, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=SMALL_CHUNK)
+    finally:
+        source.close()
+    house = small_drive / "peerdesk.sqlite3"
+    shutil.copyfile(demo_template, house)
+    before = house.read_bytes()
+    fill(small_drive, leave=int(house.stat().st_size * room))
+    pc = Paths(db=house, data_dir=small_drive, config_dir=tmp_path / "config", log_dir=tmp_path)
+    with pytest.raises(BackupError) as failed:
+        backup.restore_backup(made.path, PASSPHRASE, pc, actor=ADMIN)
+    message = str(failed.value)
+    assert "full" in message and str(small_drive) in message, message
+    assert str(usb) not in message, "the USB backup is not to blame"
+    assert house.read_bytes() == before
+    assert not list(small_drive.glob(".peerdesk-work-*"))

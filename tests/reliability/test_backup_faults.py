@@ -238,7 +238,7 @@ def test_a_full_disk_while_unpacking_leaves_the_pc_as_it_was(
     FaultyFile.writes = 0
     monkeypatch.setattr(backup._ImageWriter, "__init__", filling_up)
     with pytest.raises(
-        backup.BackupError, match=r"^Could not unpack the backup in .*The drive is full"
+        backup.BackupError, match=r"^This PC's drive is full: there is no room in .* to unpack"
     ):
         backup.restore_backup(good_backup, PASSPHRASE, paths, actor=ADMIN)
     assert fingerprint(paths.db) == live

@@ -3,6 +3,7 @@ sentence what happened and what to do next."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from pathlib import Path
 
@@ -44,6 +45,21 @@ def _damaged(why: str) -> DamagedBackup:
 
 def _os_sentence(exc: OSError, path: Path, doing: str) -> str:
     return explain_os_error(exc, path, doing)
+
+
+def _is_full(exc: BaseException) -> bool:
+    """The drive ran out of room (an OSError, or SQLite saying so)."""
+    if isinstance(exc, OSError):
+        return exc.errno == errno.ENOSPC
+    return getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
+
+
+def _pc_drive_full(folder: Path, doing: str) -> BackupError:
+    """One sentence for this PC's drive filling up, naming the folder (never the USB drive)."""
+    return BackupError(
+        f"This PC's drive is full: there is no room in {folder} to {doing}. Free some space "
+        "on it (empty the Recycle Bin, move old files away), then try again."
+    )
 
 
 class _NotReadable(Exception):

@@ -23,8 +23,10 @@ from peerdesk.core.backup.errors import (
     DatabaseInUse,
     RestoreDeclined,
     _is_busy,
+    _is_full,
     _NotReadable,
     _os_sentence,
+    _pc_drive_full,
 )
 from peerdesk.core.backup.format import EXTENSION, BackupInfo
 from peerdesk.core.backup.jobs import Cancelled, Progress, _Background, _Progress
@@ -166,6 +168,10 @@ def _safety_backup(target: Path, paths: Paths, progress: _Progress) -> _Safety:
     except BackupError as exc:
         if isinstance(exc.__cause__, _NotReadable):
             return _Safety(_raw_copy_aside(target, folder), None)
+        if exc.__cause__ is not None and _is_full(exc.__cause__):
+            raise _pc_drive_full(
+                folder, "keep a safety copy of the records now on this PC before the restore"
+            ) from exc
         raise
     return _Safety(made.path, made.contents)
 

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from peerdesk.core import db as db_module
 from peerdesk.core.backup.crypto import _check_header_tag, _decrypt_chunks, _unlock
-from peerdesk.core.backup.errors import BackupCancelled, NewerBackup, _damaged, _os_sentence
+from peerdesk.core.backup.errors import (
+    BackupCancelled,
+    NewerBackup,
+    _damaged,
+    _is_full,
+    _os_sentence,
+    _pc_drive_full,
+)
 from peerdesk.core.backup.format import (
     BackupInfo,
     _Header,
@@ -82,6 +89,9 @@ class _ImageWriter:
             raise self._error(exc) from exc
 
     def _error(self, exc: OSError) -> BackupError:
+        if _is_full(exc):
+            # The work folder sits beside the database: name where the records are.
+            return _pc_drive_full(self._path.parent.parent, "unpack the backup while it is checked")
         return BackupError(_os_sentence(exc, self._path.parent, "unpack the backup in"))
 
     def write(self, data: bytes) -> None:
@@ -101,7 +111,12 @@ class _ImageWriter:
         except OSError as exc:
             raise self._error(exc) from exc
         finally:
-            self._file.close()
+            try:
+                self._file.close()  # writes what is still buffered
+            except OSError as exc:
+                if exc_type is None:
+                    raise self._error(exc) from exc
+                # Otherwise the error already on its way says what happened.
 
 
 def _stop_when_cancelled(c: sqlite3.Connection, progress: _Progress) -> None:

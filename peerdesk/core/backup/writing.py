@@ -43,8 +43,10 @@ from peerdesk.core.backup.errors import (
     DatabaseInUse,
     _damaged,
     _is_busy,
+    _is_full,
     _NotReadable,
     _os_sentence,
+    _pc_drive_full,
 )
 from peerdesk.core.backup.format import (
     _LENGTH,
@@ -115,6 +117,8 @@ def _take_snapshot(db_path: Path, image: Path, progress: _Progress) -> _Contents
                     "The database is busy (another program is writing to it); try the backup "
                     "again in a minute."
                 ) from exc
+            if _is_full(exc):  # the copy could not be written: the drive, not the database
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(image)) from exc
             raise _NotReadable(db_path) from exc
         finally:
             with contextlib.suppress(sqlite3.Error):
@@ -307,6 +311,10 @@ def _make_backup(
                 contents = _take_snapshot(db_path, image, progress.part(0.0, 0.45))
                 image_size = image.stat().st_size
             except OSError as exc:
+                if _is_full(exc):
+                    raise _pc_drive_full(
+                        db_path.parent, "copy the database while the backup is made"
+                    ) from exc
                 raise BackupError(_os_sentence(exc, work.path, "copy the database into")) from exc
             progress(0.45)
             now = clock.now_utc()
