@@ -525,6 +525,8 @@ def _cmd_backup(ctx: Context) -> int:
         local = LocalKey.load_or_create(local_key_path(ctx.paths))
     result = back_up(ctx.open_db(), actor, Path(ctx.args.to), passphrase, local_key=local)
     print(result.path)
+    if result.note:
+        print(result.note, file=sys.stderr)
     return EXIT_OK
 
 

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 HEAD_REVISION = "0002_sessions_in_use"
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# How long a write waits for another writer to finish before it gives up ("database is locked").
+BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -44,7 +46,7 @@ def _apply_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> Non
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()
 

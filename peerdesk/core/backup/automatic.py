@@ -17,7 +17,7 @@ from peerdesk.core.backup.format import CHUNK_SIZE
 from peerdesk.core.backup.jobs import Cancelled, Progress, _Progress
 from peerdesk.core.backup.keeping import _delete, _same_house, backups_to_keep_by_age
 from peerdesk.core.backup.keys import LocalKey, local_key_path
-from peerdesk.core.backup.log import _log, _log_failure
+from peerdesk.core.backup.log import _log_failure, _log_made
 from peerdesk.core.backup.recovery import recovery_key_info
 from peerdesk.core.backup.summary import _BACKUP_ACTIONS
 from peerdesk.core.backup.writing import BackupResult, _make_backup
@@ -119,7 +119,7 @@ def back_up_automatically(
         s.merge(Preference(key=_PREF_AUTOMATIC_MARK, value=str(mark)))
 
     info = made.info
-    _log(
+    note = _log_made(
         db,
         actor,
         "automatic",
@@ -131,4 +131,4 @@ def back_up_automatically(
         audit_summary=f"Automatic backup written to {made.path} and verified",
         extra=remember,
     )
-    return BackupResult(made.path, info, True, removed, not_removed)
+    return BackupResult(made.path, info, True, removed, not_removed, note)

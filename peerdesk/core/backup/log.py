@@ -4,8 +4,11 @@ line in the audit trail."""
 from __future__ import annotations
 
 import contextlib
+import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -45,6 +48,31 @@ def _log(
         audit.record(s, actor, audit_action, "backup_log", record.id, audit_summary)
         if extra is not None:
             extra(s)
+
+
+# How long a backup already written and verified waits for the database to take its line in
+# the backup log (another program may hold the write lock for a while).
+LOG_PATIENCE_SECONDS = 60.0
+
+
+def _log_made(db: Database, actor: Actor, kind: str, location: Path, **line: Any) -> str:
+    """Log a backup that is written and verified; "" when logged, else one sentence saying
+    the backup is good but its line is missing. A good backup is never reported as failed."""
+    deadline = time.monotonic() + LOG_PATIENCE_SECONDS
+    while True:
+        try:
+            _log(db, actor, kind, location, **line)
+            return ""
+        except (SQLAlchemyError, PeerDeskError) as exc:
+            if time.monotonic() >= deadline:
+                logging.getLogger("peerdesk").warning(
+                    "A verified backup, %s, could not be logged: %s", location, exc
+                )
+                return (
+                    "The backup is good, but the database was too busy to record it in the "
+                    "backup log, so Home may not show it yet."
+                )
+            time.sleep(0.5)
 
 
 def _log_failure(db: Database, actor: Actor, kind: str, folder: Path, message: str) -> None:

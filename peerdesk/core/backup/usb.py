@@ -20,7 +20,7 @@ from peerdesk.core.backup.keys import (
     Passphrase,
     check_new_passphrase,
 )
-from peerdesk.core.backup.log import _log, _log_failure
+from peerdesk.core.backup.log import _log_failure, _log_made
 from peerdesk.core.backup.recovery import recovery_key_info
 from peerdesk.core.backup.writing import BackupResult, _make_backup
 from peerdesk.core.db import Database
@@ -85,7 +85,7 @@ def back_up(
     removed, not_removed = _keep_newest(folder, made, keep, protect={made.path, *previous})
     info = made.info
     sealed = "" if passphrase is not None else " (opens with the house's recovery key)"
-    _log(
+    note = _log_made(
         db,
         actor,
         "usb",
@@ -97,7 +97,7 @@ def back_up(
         audit_summary=f"Backup written to {made.path} and verified ({_size_text(info.file_size)})"
         + sealed,
     )
-    return BackupResult(made.path, info, True, removed, not_removed)
+    return BackupResult(made.path, info, True, removed, not_removed, note)
 
 
 def _last_verified_in(s: Session, folder: Path) -> set[Path]:

@@ -82,6 +82,8 @@ class BackupResult:
     verified: bool
     removed: tuple[Path, ...] = ()  # older backups thinned out of the folder
     not_removed: tuple[Path, ...] = ()  # ones that should have gone but could not be deleted
+    # Said beside a good backup when its line in the backup log could not be written.
+    note: str = ""
 
 
 def _take_snapshot(db_path: Path, image: Path, progress: _Progress) -> _Contents:

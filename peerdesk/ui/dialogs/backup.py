@@ -905,6 +905,8 @@ class BackupDialog(FormDialog):
                     n=len(made.not_removed)
                 )
             )
+        if made.note:
+            lines.append(made.note)
         self.details.setText("\n".join(lines))
         # Done: the form stays on show, greyed, under the outcome; Close is the way on.
         for widget in self._inputs():
