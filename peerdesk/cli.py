@@ -540,6 +540,10 @@ def _cmd_verify_backup(ctx: Context) -> int:
     info = verified.info
     print(f"{path.name}: made on {_when(info.created_at)} by PeerDesk {info.app_version}.")
     print(f"{verified.summary.describe()}.")
+    if info.house_id:
+        from peerdesk.core.house_identity import shown
+
+        print(f"House ID {shown(info.house_id)}.")
     if verified.upgraded_from:
         print(
             f"It is from an older PeerDesk (records at version {verified.upgraded_from}); "
@@ -560,11 +564,17 @@ def _confirm_restore(preview: RestorePreview) -> bool:
         "Restoring replaces the records on this PC with the backup; a safety copy of what is "
         "here now is kept first."
     )
+    if preview.other_house:
+        print(preview.other_house_sentence())
+        wanted = "replace"
+        prompt = "Type replace to put that house in place of this one: "
+    else:
+        wanted, prompt = "yes", "Type yes to restore: "
     try:
-        answer = input("Type yes to restore: ")
+        answer = input(prompt)
     except EOFError:
         return False
-    return answer.strip().lower() in ("yes", "y")
+    return answer.strip().lower() == wanted or (wanted == "yes" and answer.strip().lower() == "y")
 
 
 def _cmd_restore(ctx: Context) -> int:
@@ -594,6 +604,7 @@ def _cmd_restore(ctx: Context) -> int:
         ctx.paths,
         actor=actor,
         confirm=None if ctx.args.yes else _confirm_restore,
+        replace_other_house=ctx.args.replace_house,
     )
     print(
         f"Restored from the backup made on {_when(result.backup.created_at)}: "
@@ -871,6 +882,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", metavar="FILE")
     secret_options(restore)
+    restore.add_argument(
+        "--replace-house",
+        action="store_true",
+        help="with --yes: restore even a backup of another house than the one on this PC",
+    )
     restore.add_argument(
         "--yes", action="store_true", help="do not ask before replacing the records on this PC"
     )

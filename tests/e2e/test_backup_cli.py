@@ -5,6 +5,7 @@ These run the real program with the default key-stretching cost, so they are few
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from peerdesk.cli import main
 from peerdesk.core.db import Database
 from peerdesk.core.demo import build_demo_house
-from tests.e2e.test_cli import assert_one_sentence, run
+from tests.e2e.test_cli import assert_one_sentence, demo_password, run
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -282,3 +283,41 @@ def test_a_house_with_accounts_backs_up_and_restores_only_for_the_right_people(
     assert restored.returncode == 0, restored.stderr
     checked = run("--db", pc, "--user", "admin", "check", env=password)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_yes_alone_does_not_put_another_house_in_place_of_this_one(
+    pc: Path, tmp_path: Path, secrets: dict[str, Path]
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    made = run("--db", pc, "backup", "--to", usb, "--passphrase-file", secrets["good"])
+    assert made.returncode == 0, made.stderr
+    file = Path(made.stdout.strip())
+    verified = run("--db", pc, "verify-backup", file, "--passphrase-file", secrets["good"])
+    assert re.search(r"^House ID [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}\.$",
+                     verified.stdout, re.MULTILINE), verified.stdout  # fmt: skip
+    other = tmp_path / "other" / "peerdesk.sqlite3"
+    other.parent.mkdir()
+    built = run("--db", other, "demo", "--residents", "3", "--years", "0.2")
+    assert built.returncode == 0, built.stderr
+    password = {"PEERDESK_PASSWORD": demo_password(built.stdout)}
+
+    def house_of(path: Path) -> tuple[object, ...]:
+        c = sqlite3.connect(path)
+        try:
+            return c.execute(
+                "SELECT (SELECT value FROM preferences WHERE key = 'house.id'), "
+                "(SELECT count(*) FROM residents)"
+            ).fetchone()
+        finally:
+            c.close()
+
+    before = house_of(other)
+    refused = run("--db", other, "--user", "admin", "restore", file,
+                  "--passphrase-file", secrets["good"], "--yes", env=password)  # fmt: skip
+    assert_one_sentence(refused, "This backup is of another house", "--replace-house")
+    assert house_of(other) == before
+    replaced = run("--db", other, "--user", "admin", "restore", file, "--passphrase-file",
+                   secrets["good"], "--yes", "--replace-house", env=password)  # fmt: skip
+    assert replaced.returncode == 0, replaced.stderr
+    assert house_of(other) == house_of(pc)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -21,7 +22,9 @@ from peerdesk.core import backup, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.errors import BackupError, PermissionDenied
+from peerdesk.core.house_identity import read_house_id, shown
 from peerdesk.core.models import AuditEvent
+from peerdesk.core.services.settings import name_house
 from peerdesk.paths import Paths
 from tests import factories
 from tests.reliability.helpers import CHEAP_KDF, PASSPHRASE, SMALL_CHUNK
@@ -219,3 +222,95 @@ def test_a_backup_whose_log_line_waits_a_little_is_logged(
         blocker.close()
         house.close()
     assert made.note == ""
+
+
+# --------------------------------------------------------------------------- another house
+
+
+@pytest.fixture
+def another_house(tmp_path: Path, today: object) -> Path:
+    """A house made apart from the demo one (its own identity), with records of its own."""
+    folder = tmp_path / "hope-street"
+    folder.mkdir()
+    db = Database.open(folder / "peerdesk.sqlite3")
+    try:
+        with db.begin() as s:
+            name_house(s, ADMIN, "Riverbend Recovery House (demo)")  # even the same name
+            factories.resident(s, ADMIN, "Aisha", "Brown")
+    finally:
+        db.close()
+    return folder / "peerdesk.sqlite3"
+
+
+def test_a_backup_of_another_house_is_restored_only_when_someone_says_so(
+    house: Database, usb: Path, another_house: Path, tmp_path: Path
+) -> None:
+    made = backup.back_up(house, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=SMALL_CHUNK)
+    pc = Paths(db=another_house, data_dir=another_house.parent, config_dir=tmp_path / "c",
+               log_dir=tmp_path)  # fmt: skip
+    before = another_house.read_bytes()
+    with pytest.raises(backup.RestoreDeclined) as declined:
+        backup.restore_backup(made.path, PASSPHRASE, pc, actor=ADMIN)  # "--yes" alone
+    sentence = str(declined.value)
+    assert sentence.startswith("This backup is of another house: Riverbend Recovery House")
+    assert "(house ID " in sentence and "--replace-house" in sentence
+    assert another_house.read_bytes() == before
+    assert not list((another_house.parent / "backups").glob("*")), "no safety copy left"
+
+    seen: list[bool] = []
+    backup.restore_backup(
+        made.path, PASSPHRASE, pc, actor=ADMIN, confirm=lambda p: seen.append(p.other_house) or True
+    )
+    assert seen == [True], "the question knew it was another house"
+
+
+def test_the_same_house_renamed_is_restored_with_yes_alone(
+    house: Database, usb: Path, paths: Paths
+) -> None:
+    made = backup.back_up(house, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=SMALL_CHUNK)
+    with house.begin() as s:
+        name_house(s, ADMIN, "Hope Street House")
+    house.close()
+    restored = backup.restore_backup(made.path, PASSPHRASE, paths, actor=ADMIN)
+    assert restored.replaced is not None and restored.replaced.house_name == "Hope Street House"
+    assert restored.replaced.house_id == restored.restored.house_id != ""
+
+
+def test_every_new_house_has_an_identity_of_its_own(tmp_path: Path) -> None:
+    identities = set()
+    for n in range(3):  # made within the same second
+        (tmp_path / str(n)).mkdir()
+        db = Database.open(tmp_path / str(n) / "peerdesk.sqlite3")
+        with db.read() as s:
+            identities.add(read_house_id(s))
+        db.close()
+    assert len(identities) == 3 and all(len(i) == 16 for i in identities)
+    assert shown("3f2a9c1b77d012ab") == "3F2A-9C1B-77D0-12AB"
+
+
+def test_a_house_from_before_identities_keeps_the_one_its_backups_carry(
+    house: Database, house_path: Path
+) -> None:
+    """Backups made before 0003 carried an identity drawn from when the house's settings
+    were made; an upgraded house keeps exactly that one."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from peerdesk.core import db as dbmod
+
+    house.close()
+    engine = create_engine(f"sqlite:///{house_path}")
+    with engine.begin() as connection:
+        command.downgrade(dbmod._alembic_config(connection), "0002_sessions_in_use")
+        connection.exec_driver_sql("DELETE FROM preferences WHERE key = 'house.id'")
+    engine.dispose()
+    created = (
+        sqlite3.connect(house_path).execute("SELECT created_at FROM house_settings").fetchone()
+    )
+    upgraded = Database.open(house_path)
+    try:
+        with upgraded.read() as s:
+            identity = read_house_id(s)
+    finally:
+        upgraded.close()
+    assert identity == hashlib.sha256(f"PeerDesk house|{created[0]}".encode()).hexdigest()[:16]

@@ -269,17 +269,45 @@ def test_the_backup_is_shown_beside_this_pc_and_must_be_agreed_to(
         )
 
 
-def test_a_backup_of_another_house_is_pointed_out(
+def test_a_backup_of_the_same_house_renamed_is_not_another_house(
     qtbot: QtBot, ctx: UiContext, house: Database, made: backup.BackupResult
 ) -> None:
     with house.begin() as s:
         name_house(s, ADMIN, "Hope Street House")
     wizard = open_wizard(qtbot, ctx)
     go_to_check(wizard, PASSPHRASE)
-    assert wizard.warnings.text() == (
-        "This backup is of another house (Riverbend Recovery House (demo)), not Hope Street "
-        "House: restoring it replaces Hope Street House's records."
-    )
+    assert "another house" not in wizard.warnings.text()
+    assert wizard.agree.text() == "&Yes, replace the records on this PC with this backup"
+
+
+def test_a_backup_of_another_house_is_pointed_out_by_its_identity(
+    qtbot: QtBot, made: backup.BackupResult, drive: Path, tmp_path: Path, today: dt.date
+) -> None:
+    (tmp_path / "other").mkdir()
+    other = Database.open(tmp_path / "other" / "peerdesk.sqlite3")  # a house made apart
+    try:
+        with other.begin() as s:
+            name_house(s, ADMIN, "Hope Street House")
+            f.resident(s, ADMIN, "Aisha", "Brown")
+        context = make_context(other, ADMIN)
+        context.paths = paths_for(other.path, tmp_path / "other-profile")
+        context.settings.setValue(FOLDER_SETTING, str(drive))
+        wizard = open_wizard(qtbot, context)
+        go_to_check(wizard, PASSPHRASE)
+        warning = wizard.warnings.text()
+        assert warning.startswith(
+            "This backup is of another house: Riverbend Recovery House (demo) (house ID "
+        ), warning
+        assert "not Hope Street House now on this PC (house ID " in warning
+        assert wizard.agree.text() == (
+            "&Yes, put Riverbend Recovery House (demo) in place of Hope Street House on this PC"
+        )
+        assert not wizard.ok_button.isEnabled(), "nothing happens before the box is ticked"
+        wizard.agree.setChecked(True)
+        assert wizard.ok_button.isEnabled()
+        wizard.reject()
+    finally:
+        other.close()
 
 
 def test_on_a_new_pc_only_named_at_the_welcome_nothing_is_said_to_be_replaced(

@@ -72,7 +72,11 @@ class BackupInfo:
     @property
     def summary(self) -> HouseSummary:
         return _summary_from_counts(
-            self.house_name, self.created_at, self.row_counts, self.active_residents
+            self.house_name,
+            self.created_at,
+            self.row_counts,
+            self.active_residents,
+            self.house_id,
         )
 
 

@@ -10,9 +10,10 @@ import shutil
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from peerdesk.core import audit, clock
@@ -48,7 +49,8 @@ from peerdesk.core.backup.writing import _make_backup
 from peerdesk.core.db import Database
 from peerdesk.core.errors import BackupError, PeerDeskError
 from peerdesk.core.files import fsync_directory, fsync_file
-from peerdesk.core.models import BackupRecord
+from peerdesk.core.house_identity import shown
+from peerdesk.core.models import BackupRecord, User
 from peerdesk.core.permissions import Action
 from peerdesk.paths import Paths
 
@@ -63,6 +65,29 @@ class RestorePreview:
     backup: VerifiedBackup
     current: HouseSummary | None
     current_problem: str = ""  # why the PC's file could not be read, when it could not
+
+    @property
+    def other_house(self) -> bool:
+        """The backup is of another house than the one whose records are on this PC (not a
+        different moment of the same house): restoring it changes which house this PC holds."""
+        now = self.current
+        if now is None or not (
+            now.residents or now.mentors or now.peer_sessions or now.supervision_notes
+        ):
+            return False  # nothing of a house here yet (a new PC, a house only just named)
+        there = self.backup.summary.house_id
+        return bool(now.house_id and there and now.house_id != there)
+
+    def other_house_sentence(self) -> str:
+        """What the question says when the backup is of another house."""
+        assert self.current is not None
+        made = self.backup.summary
+        return (
+            f"This backup is of another house: {made.house_name or 'a house with no name'} "
+            f"(house ID {shown(made.house_id)}), not {self.current.house_name or 'the house'} "
+            f"now on this PC (house ID {shown(self.current.house_id)}). Restoring it puts that "
+            "house's records in place of this one's."
+        )
 
 
 @dataclass(frozen=True)
@@ -195,6 +220,16 @@ def _prepare_restored(
     made = clock.to_local(info.created_at).strftime("%d %b %Y %H:%M")
     try:
         with restored.begin() as s:
+            # The person restoring signed in to the house that was here: in the restored
+            # records their account may not exist, or its number may be someone else's.
+            same = (
+                actor.user_id is not None
+                and s.execute(
+                    select(User.id).where(User.id == actor.user_id, User.username == actor.username)
+                ).first()
+            )
+            if not same:
+                actor = replace(actor, user_id=None)
             if safety is not None:
                 s.add(
                     BackupRecord(
@@ -283,10 +318,15 @@ def restore_backup(
     *,
     actor: Actor,
     confirm: Callable[[RestorePreview], bool] | None = None,
+    replace_other_house: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> RestoreResult:
     """Replace the database at ``paths.db`` with the one in a backup.
+
+    A backup of another house than the one on this PC is restored only when ``confirm``
+    (which sees :attr:`RestorePreview.other_house`) agrees, or ``replace_other_house`` says
+    so: agreeing in advance without a question is for the same house only.
 
     Verifies the backup fully first; calls ``confirm`` with what is in it beside what is on
     the PC (not called when the PC has no database yet; ``None`` means already confirmed);
@@ -331,13 +371,17 @@ def restore_backup(
             verified = VerifiedBackup(
                 info, info.summary, header.schema_revision if checked.older else None
             )
-            if (
-                confirm is not None
-                and has_current
-                and not confirm(RestorePreview(verified, current, problem))
-            ):
+            preview = RestorePreview(verified, current, problem)
+            if confirm is not None and has_current and not confirm(preview):
                 raise RestoreDeclined(
                     "Nothing was restored; the records on this PC are as they were."
+                )
+            if preview.other_house and confirm is None and not replace_other_house:
+                # Answering yes in advance (--yes) is for the same house only.
+                raise RestoreDeclined(
+                    f"{preview.other_house_sentence()} Nothing was restored: to do it, answer "
+                    "the question in a terminal, or add --replace-house; or restore onto a new "
+                    "database with --db."
                 )
             tracker.check()
             safety = early.result() if early is not None else None

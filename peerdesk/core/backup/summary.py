@@ -4,7 +4,6 @@ inside one read transaction, and the summary the restore confirmation shows."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from peerdesk.core import dto
 from peerdesk.core.backup.recovery import _PREF_RECOVERY, RecoveryKeyInfo, _recovery_from_json
+from peerdesk.core.house_identity import read_house_id_raw
 
 # Audit lines written by backups themselves; they do not count as "something changed".
 _BACKUP_ACTIONS = ("backup", "automatic backup")
@@ -31,6 +31,7 @@ class HouseSummary:
     assessments: int
     supervision_notes: int
     audit_lines: int
+    house_id: str = ""  # the house's permanent identity (peerdesk.core.house_identity)
 
     def describe(self) -> str:
         """``Riverbend: 40 residents (12 in the house), 3 peer mentors, …``"""
@@ -72,9 +73,7 @@ def _read_contents(c: sqlite3.Connection) -> _Contents:
         if not name.startswith("sqlite_") and not (sql or "").upper().startswith("CREATE VIRTUAL")
     ]
     counts = {t: int(c.execute(f"SELECT count(*) FROM {_quote(t)}").fetchone()[0]) for t in tables}
-    settings = c.execute(
-        "SELECT house_name, created_at FROM house_settings WHERE id = 1"
-    ).fetchone()
+    settings = c.execute("SELECT house_name FROM house_settings WHERE id = 1").fetchone()
     revision = c.execute("SELECT version_num FROM alembic_version").fetchone()
     active = c.execute("SELECT count(*) FROM stays WHERE discharge_date IS NULL").fetchone()
     marks = ", ".join("?" for _ in _BACKUP_ACTIONS)
@@ -83,10 +82,10 @@ def _read_contents(c: sqlite3.Connection) -> _Contents:
         _BACKUP_ACTIONS,
     ).fetchone()
     pref = c.execute("SELECT value FROM preferences WHERE key = ?", (_PREF_RECOVERY,)).fetchone()
-    house_name, created = settings if settings else ("", "")
+    house_name = settings[0] if settings else ""
     return _Contents(
         house_name=str(house_name),
-        house_id=hashlib.sha256(f"PeerDesk house|{created}".encode()).hexdigest()[:16],
+        house_id=read_house_id_raw(c),
         schema_revision=str(revision[0]) if revision else "",
         row_counts=counts,
         active_residents=int(active[0]),
@@ -96,7 +95,11 @@ def _read_contents(c: sqlite3.Connection) -> _Contents:
 
 
 def _summary_from_counts(
-    house_name: str, as_of: dt.datetime | None, counts: Mapping[str, int], active: int
+    house_name: str,
+    as_of: dt.datetime | None,
+    counts: Mapping[str, int],
+    active: int,
+    identity: str = "",
 ) -> HouseSummary:
     return HouseSummary(
         house_name=house_name,
@@ -109,6 +112,7 @@ def _summary_from_counts(
         assessments=counts.get("assessments", 0),
         supervision_notes=counts.get("supervision_notes", 0),
         audit_lines=counts.get("audit_events", 0),
+        house_id=identity,
     )
 
 
@@ -133,7 +137,11 @@ def _current_summary(target: Path) -> tuple[HouseSummary | None, str]:
         return None, f"The file {target.name} on this PC cannot be read as a PeerDesk database."
     return (
         _summary_from_counts(
-            contents.house_name, None, contents.row_counts, contents.active_residents
+            contents.house_name,
+            None,
+            contents.row_counts,
+            contents.active_residents,
+            contents.house_id,
         ),
         "",
     )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import __version__
+from peerdesk.core.house_identity import read_house_id, shown
 from peerdesk.paths import resource_dir
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
@@ -100,6 +101,18 @@ class AboutDialog(QDialog):
             self.backups_folder, self.tr("Automatic backups on this PC")
         )
         self.log_label = self._path_label(self.log_file, self.tr("The log, for whoever helps you"))
+        with ctx.db.read() as s:
+            self.house_id = shown(read_house_id(s))
+        self.house_id_label = QLabel(self.house_id, self)
+        self.house_id_label.setAccessibleName(self.tr("House ID"))
+        self.house_id_label.setToolTip(
+            self.tr(
+                "The same for every backup of this house, whatever its name; a restore asks "
+                "before it puts another house in its place"
+            )
+        )
+        self.house_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.addRow(self.tr("House ID:"), self.house_id_label)
         where.addRow(self.tr("Database:"), self.database_label)
         where.addRow(self.tr("Local backups:"), self.backups_label)
         where.addRow(self.tr("Log:"), self.log_label)
@@ -167,6 +180,7 @@ class AboutDialog(QDialog):
                 f"PeerDesk {__version__}",
                 f"Python {sys.version.split()[0]}, PySide6 {pyside_version}, "
                 f"{platform.system()} {platform.release()}",
+                f"House ID: {self.house_id}",
                 f"Database: {self.database}",
                 f"Local backups: {self.backups_folder}",
                 f"Log: {self.log_file}",

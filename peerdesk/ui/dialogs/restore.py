@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.core import backup
 from peerdesk.core.errors import BackupError, PeerDeskError
+from peerdesk.core.house_identity import shown
 from peerdesk.core.permissions import Action
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
@@ -461,6 +462,7 @@ class RestoreWizard(FormDialog):
             (_tr("Assessments"), lambda h: f"{h.assessments:,}"),
             (_tr("Supervision notes"), lambda h: f"{h.supervision_notes:,}"),
         ]
+        rows.insert(1, (_tr("House ID"), lambda h: shown(h.house_id)))
         self._cell(_tr("Made"), 1, 0, bold=True)
         self._cell(when, 1, 1)
         self._cell(_tr("now") if now is not None else "—", 1, 2)
@@ -478,18 +480,17 @@ class RestoreWizard(FormDialog):
         warnings = []
         if now is None and preview.current_problem:
             warnings.append(preview.current_problem)
-        if (
-            now is not None
-            and not empty_here
-            and now.house_name
-            and made.house_name != now.house_name
-        ):
-            warnings.append(
-                _tr(
-                    "This backup is of another house ({backup}), not {here}: restoring it "
-                    "replaces {here}'s records."
-                ).format(backup=made.house_name or _tr("no name"), here=now.house_name)
+        if preview.other_house:
+            warnings.append(preview.other_house_sentence())
+            self.agree.setText(
+                _tr("&Yes, put {backup} in place of {here} on this PC").format(
+                    backup=made.house_name or _tr("that house"),
+                    here=(now.house_name if now is not None else "") or _tr("this house"),
+                )
             )
+        else:
+            self.agree.setText(_tr("&Yes, replace the records on this PC with this backup"))
+        self.agree.setAccessibleName(self.agree.text().replace("&", ""))
         if now is not None and (
             now.residents > made.residents
             or now.peer_sessions > made.peer_sessions
