@@ -159,7 +159,11 @@ def test_hypothesis_houses_come_back_table_by_table(
         target = root / "target.sqlite3"
         shutil.copyfile(demo_template, target)
         restored = backup.restore_backup(
-            result.path, PASSPHRASE, pc_paths(target, root), actor=Actor.local_administrator()
+            result.path,
+            PASSPHRASE,
+            pc_paths(target, root),
+            actor=Actor.local_administrator(),
+            replace_other_house=True,  # another house, on purpose
         )
         assert restored.replaced is not None and restored.replaced.residents > 0
         assert restored.restored.residents == len(contents.people)
