@@ -929,12 +929,21 @@ def _run(args: argparse.Namespace) -> int:
     from peerdesk.private_files import tighten
 
     tightened = tighten(paths, default_folders=args.data_dir is None and args.db is None)
+    from peerdesk.core.leftovers import clean_leftovers
+
+    # A PeerDesk killed mid-way left unfinished backups or the unpacked records of a restore.
+    swept = clean_leftovers(paths.db, paths.local_backup_dir)
     ctx = Context(paths=paths, args=args)
     handler: Callable[[Context], int] = getattr(args, "handler", _cmd_gui)
     log_file = _start_log(paths)
     if settled is not None and settled.detail:
         level = logging.INFO if settled.moved else logging.WARNING
         logging.getLogger("peerdesk").log(level, settled.detail)
+    if swept:
+        logging.getLogger("peerdesk").info(
+            "Removed what a PeerDesk that was stopped left behind: %s",
+            ", ".join(str(path) for path in swept),
+        )
     if tightened:
         logging.getLogger("peerdesk").info(
             "Made %d files and folders private to their owner: %s",

@@ -18,13 +18,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from peerdesk.core import backup, vocab
+from peerdesk import cli
+from peerdesk.core import backup, leftovers, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.errors import BackupError, PermissionDenied
 from peerdesk.core.house_identity import read_house_id, shown
 from peerdesk.core.models import AuditEvent
-from peerdesk.core.services.settings import name_house
+from peerdesk.core.services.settings import SettingsChange, name_house, update_settings
 from peerdesk.paths import Paths
 from tests import factories
 from tests.reliability.helpers import CHEAP_KDF, PASSPHRASE, SMALL_CHUNK
@@ -314,3 +315,43 @@ def test_a_house_from_before_identities_keeps_the_one_its_backups_carry(
     finally:
         upgraded.close()
     assert identity == hashlib.sha256(f"PeerDesk house|{created[0]}".encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- what is left
+
+
+def test_what_a_killed_backup_or_restore_left_is_removed_at_the_next_start(
+    house_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pc = house_path.parent
+    backups = pc / "backups"
+    backups.mkdir()
+    killed_backup = backups / "PeerDesk-Riverbend-20261207-1830.pdbk.partial"
+    killed_backup.write_bytes(b"half a backup")
+    killed_restore = pc / ".peerdesk-work-abc123"
+    killed_restore.mkdir()
+    (killed_restore / "in-use.lock").write_bytes(b"\0")
+    (killed_restore / "image.sqlite3").write_bytes(house_path.read_bytes())  # records, in clear
+    being_written = backups / "PeerDesk-Riverbend-20261207-1831.pdbk.partial"
+    writer = being_written.open("w+b")
+    assert leftovers.try_lock(writer), "another PeerDesk writing a backup right now"
+    try:
+        assert cli.main(["--data-dir", str(pc), "check"]) == 0
+    finally:
+        writer.close()
+    capsys.readouterr()
+    assert not killed_backup.exists() and not killed_restore.exists()
+    assert being_written.exists(), "a backup still being written is not a leftover"
+
+
+def test_safety_copies_are_kept_to_the_house_number_of_backups(
+    house: Database, usb: Path, paths: Paths
+) -> None:
+    with house.begin() as s:
+        update_settings(s, ADMIN, SettingsChange(backups_to_keep=3))
+    made = backup.back_up(house, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=SMALL_CHUNK)
+    house.close()
+    for _ in range(5):
+        backup.restore_backup(made.path, PASSPHRASE, paths, actor=ADMIN)
+    safety = sorted(paths.local_backup_dir.glob("*-before-restore*.pdbk"))
+    assert len(safety) == 3, [p.name for p in safety]

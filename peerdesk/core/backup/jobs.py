@@ -5,23 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from peerdesk.core.backup.errors import BackupCancelled, _os_sentence
 from peerdesk.core.errors import BackupError
+from peerdesk.core.leftovers import WORK_LOCK, WORK_PREFIX, sweep_work_folders, try_lock
 
 Progress = Callable[[float], None]
 Cancelled = Callable[[], bool]
 _T = TypeVar("_T")
-
-_WORK_PREFIX = ".peerdesk-work-"
-_WORK_LOCK = "in-use.lock"
 
 
 class _Progress:
@@ -66,61 +62,20 @@ class _Progress:
             self._report(value)
 
 
-def _try_lock(handle: IO[bytes]) -> bool:
-    if sys.platform == "win32":
-        import msvcrt
-
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _sweep_work_folders(parent: Path) -> None:
-    """Remove work folders left by a PeerDesk that was killed (their lock is free)."""
-    with contextlib.suppress(OSError):
-        for folder in parent.glob(_WORK_PREFIX + "*"):
-            lock = folder / _WORK_LOCK
-            try:
-                handle = lock.open("r+b")
-            except FileNotFoundError:
-                # Killed before its lock existed: an hour later it is surely abandoned.
-                with contextlib.suppress(OSError):
-                    age = time.time() - folder.stat().st_mtime
-                    if age > 3600:
-                        shutil.rmtree(folder, ignore_errors=True)
-                continue
-            except OSError:
-                continue
-            with handle:
-                if not _try_lock(handle):
-                    continue
-            shutil.rmtree(folder, ignore_errors=True)
-
-
 class _WorkFolder:
     """A private temporary folder beside the database, locked while in use, always removed."""
 
     def __init__(self, parent: Path) -> None:
-        _sweep_work_folders(parent)
+        sweep_work_folders(parent)
         try:
-            self.path = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX, dir=parent))
+            self.path = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=parent))
         except OSError as exc:
             raise BackupError(_os_sentence(exc, parent, "make a working folder in")) from exc
         try:
-            self._lock = (self.path / _WORK_LOCK).open("w+b")
+            self._lock = (self.path / WORK_LOCK).open("w+b")
             self._lock.write(b"\0")
             self._lock.flush()
-            _try_lock(self._lock)
+            try_lock(self._lock)
         except OSError as exc:
             shutil.rmtree(self.path, ignore_errors=True)
             raise BackupError(_os_sentence(exc, parent, "make a working folder in")) from exc

@@ -12,10 +12,12 @@ from peerdesk.core.backup.format import EXTENSION, BackupInfo, list_backups
 from peerdesk.core.backup.writing import _Made, _safe_house
 
 
-def _same_house(folder: Path, made: _Made, kind: str) -> list[BackupInfo]:
+def _same_house(folder: Path, made: _Made, kind: str, suffix: str = "") -> list[BackupInfo]:
     # The whole name, so "Hope House" never claims the backups of "Hope House Annex".
     pattern = re.compile(
-        rf"PeerDesk-{re.escape(_safe_house(made.info.house_name))}-\d{{8}}-\d{{4}}(-\d+)?"
+        rf"PeerDesk-{re.escape(_safe_house(made.info.house_name))}-\d{{8}}-\d{{4}}"
+        + re.escape(suffix)
+        + r"(-\d+)?"
         + re.escape(EXTENSION)
     )
     return [

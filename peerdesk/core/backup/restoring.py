@@ -31,6 +31,7 @@ from peerdesk.core.backup.errors import (
 )
 from peerdesk.core.backup.format import EXTENSION, BackupInfo
 from peerdesk.core.backup.jobs import Cancelled, Progress, _Background, _Progress
+from peerdesk.core.backup.keeping import _delete, _same_house
 from peerdesk.core.backup.keys import LocalKey, Unlock, local_key_path
 from peerdesk.core.backup.recovery import _PREF_RECOVERY, _recovery_from_json
 from peerdesk.core.backup.summary import (
@@ -45,7 +46,7 @@ from peerdesk.core.backup.verifying import (
     _unpacked,
     verify_backup,
 )
-from peerdesk.core.backup.writing import _make_backup
+from peerdesk.core.backup.writing import _Made, _make_backup
 from peerdesk.core.db import Database
 from peerdesk.core.errors import BackupError, PeerDeskError
 from peerdesk.core.files import fsync_directory, fsync_file
@@ -198,7 +199,21 @@ def _safety_backup(target: Path, paths: Paths, progress: _Progress) -> _Safety:
                 folder, "keep a safety copy of the records now on this PC before the restore"
             ) from exc
         raise
+    # Safety copies are kept like USB backups: the house's newest few, never more.
+    _thin_safety_copies(folder, made, target)
     return _Safety(made.path, made.contents)
+
+
+def _thin_safety_copies(folder: Path, made: _Made, target: Path) -> None:
+    keep = 10
+    with contextlib.suppress(sqlite3.Error, TypeError):
+        c = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        try:
+            keep = int(c.execute("SELECT backups_to_keep FROM house_settings").fetchone()[0])
+        finally:
+            c.close()
+    ours = _same_house(folder, made, "safety", suffix="-before-restore")  # newest first
+    _delete(info.path for info in ours[max(keep, 1) :] if info.path != made.path)
 
 
 def _prepare_restored(

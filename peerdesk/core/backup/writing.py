@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import sqlite3
-import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -67,10 +66,9 @@ from peerdesk.core.backup.keys import _passphrase_kek, _raw_public
 from peerdesk.core.backup.summary import _Contents, _read_contents
 from peerdesk.core.errors import BackupError
 from peerdesk.core.files import PARTIAL_SUFFIX, fsync_directory
+from peerdesk.core.leftovers import sweep_partials, try_lock
 
 _BACKUP_STEP_PAGES = 2048
-
-_STALE_PARTIAL = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -157,17 +155,6 @@ def _free_path(folder: Path, name: str) -> Path:
     return path
 
 
-def _remove_stale_partials(folder: Path) -> None:
-    """Unfinished files from a backup that was killed; never mistaken for backups."""
-    # File times come from the OS clock, so ages are measured on it too.
-    cutoff = time.time() - _STALE_PARTIAL.total_seconds()
-    with contextlib.suppress(OSError):
-        for partial in folder.glob(f"PeerDesk-*{EXTENSION}{PARTIAL_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                if partial.stat().st_mtime < cutoff:
-                    partial.unlink()
-
-
 def _check_folder(folder: Path) -> None:
     if not folder.exists():
         raise BackupError(
@@ -221,6 +208,9 @@ def _write_file(
     try:
         out = _open_output(partial)
         try:
+            # Held while it is written, so another PeerDesk never sweeps it as a leftover.
+            with contextlib.suppress(OSError, AttributeError, ValueError):
+                try_lock(out)
             out.write(bytes(plan.head_size))
             with image.open("rb") as source:
                 for index, block, sealed in _pipelined(seal, blocks(source), plan.chunk_size):
@@ -297,7 +287,7 @@ def _make_backup(
 ) -> _Made:
     """Snapshot ``db_path``, write the encrypted file into ``folder``, read it back."""
     _check_folder(folder)
-    _remove_stale_partials(folder)
+    sweep_partials(folder)  # unfinished files of a backup that was killed
     salt = secrets.token_bytes(16)
     kdf_job = None
     if recipients.passphrase is not None:
