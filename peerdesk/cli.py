@@ -177,11 +177,12 @@ def _cmd_demo(ctx: Context) -> int:
 
 
 def _cmd_check(ctx: Context) -> int:
-    from peerdesk.core.check import run_checks
+    from peerdesk.core.check import held_by_backups, run_checks
 
     db = ctx.open_db()
     # Checked before anyone signs in: a sign-in writes an audit line of its own.
-    results = run_checks(db, db.anchor.read() if db.anchor is not None else None)
+    held = held_by_backups(db, ctx.paths.local_backup_dir)
+    results = run_checks(db, db.anchor.read() if db.anchor is not None else None, held)
     ctx.actor()
     for result in results:
         print(f"{result.name}: {result.detail}")
@@ -544,6 +545,8 @@ def _cmd_verify_backup(ctx: Context) -> int:
         from peerdesk.core.house_identity import shown
 
         print(f"House ID {shown(info.house_id)}.")
+    if info.audit_head is not None:
+        print(f"Its audit trail ends at line {info.audit_head[0]:,}.")
     if verified.upgraded_from:
         print(
             f"It is from an older PeerDesk (records at version {verified.upgraded_from}); "

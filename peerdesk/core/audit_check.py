@@ -17,7 +17,7 @@ trail is walked in seconds with little memory; the window runs it off its thread
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,21 @@ from peerdesk.core.models import AuditEvent, Mentor, Preference, Resident, User
 # The triggers that make SQLite refuse to change or delete an audit line.
 GUARD_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
 _BATCH = 5000
+
+
+@dataclass(frozen=True)
+class HeldLine:
+    """A line of the trail held outside the database: by this PC's anchor, or by a backup."""
+
+    line: int
+    hash: str
+    by: str  # "which this PC recorded on 7 Dec 2026 20:05", "which the backup made on … holds"
+
+
+def anchor_held(anchor: Anchor) -> HeldLine:
+    at = anchor.written_at
+    when = f"{at.day} {at:%b %Y %H:%M}" if at is not None else "an earlier day"
+    return HeldLine(anchor.line, anchor.hash, f"which this PC recorded on {when}")
 
 
 @dataclass(frozen=True)
@@ -90,14 +105,19 @@ def _rows(s: Session) -> Iterator[tuple[Any, ...]]:
         after = batch[-1][0]
 
 
-def verify_trail(s: Session, anchor: Anchor | None = None) -> TrailReport:
-    """Walk the whole trail and everything that holds it (see the module's docstring)."""
+def verify_trail(
+    s: Session, anchor: Anchor | None = None, held: Sequence[HeldLine] = ()
+) -> TrailReport:
+    """Walk the whole trail and everything that holds it (see the module's docstring):
+    this PC's ``anchor``, and the lines ``held`` by the house's backups."""
+    holders = [*held, *([anchor_held(anchor)] if anchor is not None else [])]
+    wanted = {h.line for h in holders}
+    found: dict[int, str] = {}
     problems: list[ChainProblem] = []
     walk = _Walk()
     accounts = _AccountSeals()
     prev_hash = ""
     expected_id = 1
-    anchored_hash: str | None = None
     for row in _rows(s):
         # id, at, user_id, username, action, entity, entity_id, summary, changes, prev, hash
         event_id: int = row[0]
@@ -117,8 +137,8 @@ def verify_trail(s: Session, anchor: Anchor | None = None) -> TrailReport:
         values[1] = dt.datetime.fromisoformat(values[1]).isoformat()
         if hash_values(stored_prev, values) != stored_hash:
             problems.append(ChainProblem(event_id, f"audit line {event_id} has been changed"))
-        if anchor is not None and event_id == anchor.line:
-            anchored_hash = stored_hash
+        if event_id in wanted:
+            found[event_id] = stored_hash
         if row[5] == "users" and row[6] is not None:
             accounts.see(event_id, row[4], row[6], row[8] or "")
         prev_hash = stored_hash
@@ -141,8 +161,8 @@ def verify_trail(s: Session, anchor: Anchor | None = None) -> TrailReport:
         problems.append(
             ChainProblem(last_id + 1, "the record of the trail's last line has been removed")
         )
-    if anchor is not None:
-        problems += _anchor_problems(anchor, anchored_hash, last_id)
+    for holder in holders:
+        problems += _held_problems(holder, found.get(holder.line), last_id)
     problems += accounts.problems(s)
     if not walk.lines and _house_has_records(s):
         problems.append(
@@ -162,23 +182,21 @@ def _time_of(s: Session, line: int) -> dt.datetime | None:
     return s.execute(select(AuditEvent.at).where(AuditEvent.id == line)).scalar_one_or_none()
 
 
-def _anchor_problems(anchor: Anchor, anchored_hash: str | None, last_id: int) -> list[ChainProblem]:
-    at = anchor.written_at
-    when = f"{at.day} {at:%b %Y %H:%M}" if at is not None else "an earlier day"
-    if anchored_hash is None:
+def _held_problems(held: HeldLine, stored: str | None, last_id: int) -> list[ChainProblem]:
+    if stored is None:
         return [
             ChainProblem(
-                min(anchor.line, last_id + 1),
-                f"the trail was cut back: line {anchor.line}, which this PC recorded on {when}, "
-                f"is missing (the trail now ends at line {last_id})",
+                min(held.line, last_id + 1),
+                f"the trail was cut back: line {held.line}, {held.by}, is missing (the trail "
+                f"now ends at line {last_id})",
             )
         ]
-    if anchored_hash != anchor.hash:
+    if stored != held.hash:
         return [
             ChainProblem(
-                anchor.line,
-                f"the trail was rewritten: line {anchor.line} is not the line this PC recorded "
-                f"on {when}",
+                held.line,
+                f"the trail was rewritten: line {held.line} is not the line "
+                + held.by.removeprefix("which "),
             )
         ]
     return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from peerdesk.core import audit, clock
 from peerdesk.core.account_seal import SEAL_KEY
 from peerdesk.core.audit import Actor, AuditLine, ChainProblem
 from peerdesk.core.audit_anchor import Anchor
-from peerdesk.core.audit_check import verify_trail
+from peerdesk.core.audit_check import HeldLine, verify_trail
 from peerdesk.core.db import Database
 from peerdesk.core.errors import NotFound, ValidationError
 from peerdesk.core.models import AuditEvent, User
@@ -220,11 +220,13 @@ class ChainStatus:
         )
 
 
-def chain_status(s: Session, actor: Actor, anchor: Anchor | None = None) -> ChainStatus:
-    """Walk the whole trail, held to this PC's ``anchor`` when there is one (slow on a big
-    trail: run it off the window's thread)."""
+def chain_status(
+    s: Session, actor: Actor, anchor: Anchor | None = None, held: Sequence[HeldLine] = ()
+) -> ChainStatus:
+    """Walk the whole trail, held to this PC's ``anchor`` and to the lines the house's
+    backups hold (slow on a big trail: run it off the window's thread)."""
     actor.require(Action.READ_AUDIT)
-    report = verify_trail(s, anchor)
+    report = verify_trail(s, anchor, held)
     return ChainStatus(report.lines, report.problems)
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
 
 from peerdesk.core.audit_anchor import Anchor
-from peerdesk.core.audit_check import verify_trail
+from peerdesk.core.audit_check import HeldLine, verify_trail
 from peerdesk.core.db import Database
+from peerdesk.core.house_identity import read_house_id
+from peerdesk.core.models import AuditEvent
 from peerdesk.core.views import FTS_TABLES
 
 
@@ -17,9 +23,12 @@ class CheckResult:
     detail: str
 
 
-def run_checks(db: Database, anchor: Anchor | None = None) -> list[CheckResult]:
+def run_checks(
+    db: Database, anchor: Anchor | None = None, held: Sequence[HeldLine] = ()
+) -> list[CheckResult]:
     """SQLite's integrity and foreign-key checks, the text indexes, and the audit trail
-    (held to ``anchor``, the newest line this PC saw written, when there is one)."""
+    (held to ``anchor``, the newest line this PC saw written, and to the lines the house's
+    backups hold: :func:`held_by_backups`)."""
     results: list[CheckResult] = []
     connection = db.raw_connection()
     try:
@@ -52,7 +61,7 @@ def run_checks(db: Database, anchor: Anchor | None = None) -> list[CheckResult]:
     finally:
         connection.close()
     with db.read() as s:
-        report = verify_trail(s, anchor)
+        report = verify_trail(s, anchor, held)
     if report.ok:
         detail = f"ok ({report.lines} lines)"
     else:
@@ -62,3 +71,16 @@ def run_checks(db: Database, anchor: Anchor | None = None) -> list[CheckResult]:
         detail += f". {report.whole_until()}"
     results.append(CheckResult("audit trail", report.ok, detail))
     return results
+
+
+def held_by_backups(db: Database, folder: Path) -> list[HeldLine]:
+    """The trail's last line as each backup of this house in ``folder`` holds it (made since
+    the last restore, which replaced the trail they hold)."""
+    from peerdesk.core.backup import trail_held_by_backups
+
+    with db.read() as s:
+        identity = read_house_id(s)
+        since = s.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == "restore"))
+    if not identity or not folder.is_dir():
+        return []
+    return trail_held_by_backups(folder, identity, since)

@@ -322,3 +322,26 @@ def test_home_keeps_quiet_about_a_whole_trail_and_its_line_opens_the_audit_log(
     finally:
         window.close()
         db.close()
+
+
+def test_a_backup_holds_the_trail_when_the_anchor_is_gone_too(
+    house: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Someone with the database and this PC's config folder cuts the trail back and removes
+    the anchor: the automatic backup in the backups folder still holds the line."""
+    from peerdesk.core import backup
+
+    paths = default_paths().with_db(house)  # as `peerdesk --db house` sees this PC
+    db = Database.open(house)
+    try:
+        boss = Actor("boss", vocab.Role.ADMINISTRATOR, 1)
+        made = backup.back_up_automatically(db, boss, paths, on_exit=True)
+    finally:
+        db.close()
+    assert made is not None and made.info.audit_head is not None
+    held_line = made.info.audit_head[0]
+    cut_back(house, last_line(house) - held_line + 2)
+    AnchorFile.for_database(paths.config_dir, house).forget()
+
+    out = check(house, monkeypatch, capsys)
+    assert f"the trail was cut back: line {held_line}, which the backup made on " in out, out

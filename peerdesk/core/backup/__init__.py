@@ -83,6 +83,7 @@ from peerdesk.core.backup.format import (
     BackupInfo,
     list_backups,
     read_backup_info,
+    trail_held_by_backups,
 )
 from peerdesk.core.backup.format import EXTENSION as EXTENSION
 from peerdesk.core.backup.format import FORMAT_MAJOR as FORMAT_MAJOR
@@ -212,6 +213,7 @@ __all__ = [
     "read_backup_info",
     "recovery_key_info",
     "restore_backup",
+    "trail_held_by_backups",
     "usb_backup_warning",
     "verify_backup",
 ]

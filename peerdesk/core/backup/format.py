@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from peerdesk.core import clock
+from peerdesk.core.audit_check import HeldLine
 from peerdesk.core.backup.errors import (
     DamagedBackup,
     NewerBackup,
@@ -68,6 +70,7 @@ class BackupInfo:
     opens_with_passphrase: bool
     recovery_key_id: str | None
     local_key_id: str | None
+    audit_head: tuple[int, str] | None = None  # the trail's last line in it, and its hash
 
     @property
     def summary(self) -> HouseSummary:
@@ -130,6 +133,9 @@ class _Header:
     chunk_size: int
     nonce_prefix: bytes
     slots: tuple[_Slot, ...]
+    # The audit trail's head in the image ("<line>:<hash>"; "" in backups from before): a
+    # second anchor of the trail, kept off the PC on the USB drive.
+    audit_head: str = ""
 
     def to_bytes(self) -> bytes:
         data = {
@@ -149,6 +155,8 @@ class _Header:
             "nonce_prefix": _b64(self.nonce_prefix),
             "key_slots": [slot.to_json() for slot in self.slots],
         }
+        if self.audit_head:
+            data["audit_head"] = self.audit_head
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     @property
@@ -250,6 +258,11 @@ def _parse_header(raw: bytes) -> _Header:
             or not re.fullmatch(r"[0-9a-f]{64}", sha_text)
         ):
             raise _Unreadable("values")
+        audit_head = data.get("audit_head", "")
+        if not isinstance(audit_head, str) or (
+            audit_head and not re.fullmatch(r"\d{1,12}:[0-9a-f]{64}", audit_head)
+        ):
+            raise _Unreadable("audit_head")
         slots = tuple(_parse_slot(s) for s in _get(data, "key_slots", list))
         if not slots or len({s.kind for s in slots}) != len(slots):
             raise _Unreadable("key_slots")
@@ -268,6 +281,7 @@ def _parse_header(raw: bytes) -> _Header:
             chunk_size=chunk_size,
             nonce_prefix=_get_bytes(data, "nonce_prefix", _NONCE_PREFIX, _NONCE_PREFIX),
             slots=slots,
+            audit_head=audit_head,
         )
     except (_Unreadable, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _damaged("its header cannot be read") from exc
@@ -377,7 +391,13 @@ def _info(layout: _Layout, path: Path) -> BackupInfo:
         opens_with_passphrase=h.slot("passphrase") is not None,
         recovery_key_id=recovery.key_id if recovery else None,
         local_key_id=local.key_id if local else None,
+        audit_head=_split_head(h.audit_head),
     )
+
+
+def _split_head(text: str) -> tuple[int, str] | None:
+    line, _, digest = text.partition(":")
+    return (int(line), digest) if line.isdigit() and digest else None
 
 
 def _refuse_partial(path: Path) -> None:
@@ -421,3 +441,21 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
             with contextlib.suppress(BackupError):
                 found.append(read_backup_info(path))
     return sorted(found, key=lambda i: i.created_at, reverse=True)
+
+
+def trail_held_by_backups(folder: Path, house_id: str, since: dt.datetime | None) -> list[HeldLine]:
+    """The audit trail's last line as each of this house's backups in ``folder`` holds it,
+    for backups made since ``since`` (the last restore: older ones hold a trail it replaced).
+    Read from their headers, without a secret."""
+    held = []
+    for info in list_backups(folder):
+        if info.house_id != house_id or info.audit_head is None:
+            continue
+        if since is not None and info.created_at < since:
+            continue
+        made = clock.to_local(info.created_at)
+        line, digest = info.audit_head
+        held.append(
+            HeldLine(line, digest, f"which the backup made on {made.day} {made:%b %Y %H:%M} holds")
+        )
+    return held

@@ -4,6 +4,7 @@ inside one read transaction, and the summary the restore confirmation shows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ class HouseSummary:
         )
 
 
+_HEAD = r"\d{1,12}:[0-9a-f]{64}"  # what a backup's header accepts as the trail's head
+
+
 @dataclass(frozen=True)
 class _Contents:
     """What a database snapshot holds, read inside the same transaction as the copy."""
@@ -58,6 +62,7 @@ class _Contents:
     active_residents: int
     audit_mark: int
     recovery: RecoveryKeyInfo | None
+    audit_head: str = ""  # "<line>:<hash>" of the snapshot's trail
 
 
 def _quote(name: str) -> str:
@@ -82,6 +87,7 @@ def _read_contents(c: sqlite3.Connection) -> _Contents:
         _BACKUP_ACTIONS,
     ).fetchone()
     pref = c.execute("SELECT value FROM preferences WHERE key = ?", (_PREF_RECOVERY,)).fetchone()
+    head = c.execute("SELECT value FROM preferences WHERE key = 'audit.head'").fetchone()
     house_name = settings[0] if settings else ""
     return _Contents(
         house_name=str(house_name),
@@ -91,6 +97,7 @@ def _read_contents(c: sqlite3.Connection) -> _Contents:
         active_residents=int(active[0]),
         audit_mark=int(mark[0]),
         recovery=_recovery_from_json(pref[0]) if pref else None,
+        audit_head=str(head[0]) if head and re.fullmatch(_HEAD, str(head[0])) else "",
     )
 
 

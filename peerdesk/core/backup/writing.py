@@ -351,6 +351,7 @@ def _make_backup(
                     chunk_size=chunk_size,
                     nonce_prefix=nonce_prefix,
                     slots=tuple(s for s in (passphrase_slot, *slots) if s is not None),
+                    audit_head=contents.audit_head,
                 )
                 header_bytes = header.to_bytes()
                 covered = _prelude() + _LENGTH.pack(len(header_bytes)) + header_bytes

@@ -275,12 +275,15 @@ class AuditLogDialog(QDialog):
 
     def check_chain(self) -> BackgroundTask:
         """Walk the whole chain off the window's thread; the banner says the result."""
-        db, actor = self.ctx.db, self.ctx.actor
+        db, actor, backups = self.ctx.db, self.ctx.actor, self.ctx.paths.local_backup_dir
         anchor = db.anchor.read() if db.anchor is not None else None
 
         def work(_progress: object, _cancelled: object) -> ChainStatus:
+            from peerdesk.core.check import held_by_backups
+
+            held = held_by_backups(db, backups)  # the automatic backups hold it too
             with db.read() as s:
-                return audit_log.chain_status(s, actor, anchor)
+                return audit_log.chain_status(s, actor, anchor, held)
 
         task = BackgroundTask(work, show_progress=False)
         # A bound slot: the connection ends with the dialog if it closes before the check.
