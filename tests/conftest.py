@@ -111,3 +111,30 @@ def db(db_path: Path, today: dt.date) -> Iterator[Database]:
 @pytest.fixture
 def admin() -> Actor:
     return Actor.local_administrator()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The reliability figures of this run (tests/figures.py), when any were counted."""
+    from tests import figures
+
+    lines = figures.summary()
+    if lines:
+        terminalreporter.section("what the reliability tests tried")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """A passing test marked ``tally("<kind>")`` counts once in the reliability figures."""
+    if report.when == "call" and report.passed:
+        from tests import figures
+
+        for kind in getattr(report, "tally_kinds", ()):
+            figures.tally(kind)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    report.tally_kinds = [mark.args[0] for mark in item.iter_markers("tally")]

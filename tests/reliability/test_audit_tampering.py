@@ -228,6 +228,7 @@ def check(path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize("case", CASES)
+@pytest.mark.tally("audit trail tamperings caught")
 def test_check_reports_it_before_and_after_it_signs_in(
     case: str, house: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -241,6 +242,7 @@ def test_check_reports_it_before_and_after_it_signs_in(
 
 
 @pytest.mark.parametrize("case", CASES)
+@pytest.mark.tally("audit trail tamperings caught")
 def test_the_audit_view_reports_it(case: str, house: Path) -> None:
     change, words = CASES[case]
     change(house)
@@ -278,6 +280,7 @@ def open_home(qtbot: QtBot, path: Path, folder: Path) -> tuple[Database, MainWin
 
 
 @pytest.mark.parametrize("case", CASES)
+@pytest.mark.tally("audit trail tamperings caught")
 def test_home_says_at_start_since_when_the_trail_is_broken(
     case: str, house: Path, qtbot: QtBot, tmp_path: Path, shown: Messages
 ) -> None:
@@ -324,6 +327,7 @@ def test_home_keeps_quiet_about_a_whole_trail_and_its_line_opens_the_audit_log(
         db.close()
 
 
+@pytest.mark.tally("audit trail tamperings caught")
 def test_a_backup_holds_the_trail_when_the_anchor_is_gone_too(
     house: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -120,6 +120,7 @@ def fill(drive: Path, leave: int) -> None:
         out.write(b"\0" * max(0, free - leave))
 
 
+@pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_full_pc_drive_is_named_when_backing_up(
     small_drive: Path, demo_template: Path, usb: Path, today: object
 ) -> None:
@@ -139,6 +140,7 @@ def test_a_full_pc_drive_is_named_when_backing_up(
 
 
 @pytest.mark.parametrize("room", [0.3, 1.2, 3.0])
+@pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_full_pc_drive_is_named_when_restoring_not_the_backup(
     small_drive: Path, demo_template: Path, usb: Path, tmp_path: Path, today: object, room: float
 ) -> None:
@@ -167,6 +169,7 @@ def test_a_full_pc_drive_is_named_when_restoring_not_the_backup(
 # --------------------------------------------------------------------------- a busy log
 
 
+@pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_verified_backup_is_never_reported_as_failed_because_its_log_line_waited(
     house_path: Path, usb: Path, monkeypatch: pytest.MonkeyPatch, today: object
 ) -> None:

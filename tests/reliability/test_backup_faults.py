@@ -24,6 +24,7 @@ from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.models import BackupRecord
 from peerdesk.paths import Paths
+from tests import figures
 from tests.reliability.helpers import (
     PASSPHRASE,
     fingerprint,
@@ -92,6 +93,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, fail_at: int, error: int) -> None:
         (errno.EROFS, "The drive is read-only; use another drive or unlock it."),
     ],
 )
+@pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_failure_at_each_write_leaves_nothing_and_says_why(
     db: Database, usb: Path, monkeypatch: pytest.MonkeyPatch, error: int, sentence: str
 ) -> None:
@@ -112,6 +114,7 @@ def test_a_failure_at_each_write_leaves_nothing_and_says_why(
     assert records(db.path) == before and integrity(db.path) == "ok"
 
 
+@pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_read_only_drive_is_refused_before_anything_is_written(
     house: Database, usb: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -125,6 +128,7 @@ def test_a_read_only_drive_is_refused_before_anything_is_written(
 
 
 @pytest.mark.parametrize("step", ["fsync", "replace", "folder fsync"])
+@pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_failed_sync_or_rename_keeps_no_file(
     house: Database, usb: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
@@ -142,6 +146,7 @@ def test_a_failed_sync_or_rename_keeps_no_file(
     assert list(usb.iterdir()) == []
 
 
+@pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_drive_that_vanishes_leaves_at_most_a_partial_that_is_never_a_backup(
     house: Database, usb: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -223,6 +228,7 @@ def assert_untouched(paths: Paths, before_records: dict[str, list[tuple[object, 
     assert not list(paths.local_backup_dir.glob("*before-restore*"))
 
 
+@pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_full_disk_while_unpacking_leaves_the_pc_as_it_was(
     good_backup: Path, paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -432,6 +438,7 @@ def killed_backups(house_path: Path, usb: Path, tmp_path: Path, runs: int, seed:
     for run in range(runs):
         lines, done = _kill_when(_child("backup", house_path, usb), rng.uniform(0.0, 1.2))
         finished += done
+        figures.tally("backups and restores killed, nothing lost")
         committed = [int(line.split()[1]) for line in lines if line.startswith("committed ")]
         assert integrity(house_path) == "ok", run
         present = {
@@ -473,6 +480,7 @@ def killed_restores(good_backup: Path, paths: Paths, runs: int, seed: int) -> No
     for run in range(runs):
         _, done = _kill_when(_child("restore", paths.db, good_backup), rng.uniform(0.0, 1.0))
         finished += done
+        figures.tally("backups and restores killed, nothing lost")
         assert integrity(paths.db) == "ok", run
         now = records(paths.db)
         assert now == old or len(now["residents"]) == new_residents, run
@@ -507,6 +515,7 @@ def test_a_restore_that_dies_at_the_swap_leaves_one_whole_house(
     child = _child(f"restore-dies-{moment}-swap", paths.db, good_backup)
     out, err = child.communicate(timeout=120)
     assert child.returncode == 9 and "done" not in out, err
+    figures.tally("backups and restores killed, nothing lost")
     assert integrity(paths.db) == "ok"
     now = records(paths.db)
     if moment == "before":

@@ -31,6 +31,7 @@ from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.errors import BackupError
 from peerdesk.paths import Paths
+from tests import figures
 from tests.reliability.helpers import PASSPHRASE, fingerprint, listing, make_backup
 
 DAMAGED = (backup.DamagedBackup, "This backup file is damaged (")
@@ -160,6 +161,7 @@ class Bench:
         assert message.endswith(".") and "\n" not in message, f"{case.label}: {message}"
         assert listing(self.paths.data_dir, self.paths.config_dir, self.usb) == before, case.label
         target.unlink()
+        figures.tally("damaged or hostile backup files refused")
 
     def run(self, cases: list[Case]) -> None:
         for case in cases:

@@ -20,6 +20,8 @@ from peerdesk.ui.main_window import MainWindow
 from tests.ui.dialog_support import press_save, row_counts
 from tests.window_support import Messages, open_window
 
+pytestmark = pytest.mark.tally("hostile inputs answered with one sentence")
+
 
 @pytest.fixture
 def window(

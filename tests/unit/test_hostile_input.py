@@ -31,6 +31,8 @@ from peerdesk.core.listing import ListQuery
 from peerdesk.core.services import mentors, residents, sessions, settings, supervision, users
 from tests import factories as f
 
+pytestmark = pytest.mark.tally("hostile inputs answered with one sentence")
+
 MB = 1024 * 1024
 
 
