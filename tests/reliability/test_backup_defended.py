@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import sqlite3
@@ -169,32 +170,47 @@ def test_a_full_pc_drive_is_named_when_restoring_not_the_backup(
 # --------------------------------------------------------------------------- a busy log
 
 
+@contextlib.contextmanager
+def another_writer_once_written(
+    house_path: Path, monkeypatch: pytest.MonkeyPatch, *, lets_go_after: float | None
+) -> Iterator[None]:
+    """Another program takes the write lock as soon as the backup file is read back (so only
+    the log line waits), and lets go after ``lets_go_after`` seconds, or never."""
+    from peerdesk.core import db as db_module
+
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 100)
+    blocker = sqlite3.connect(house_path, isolation_level=None, check_same_thread=False)
+    original = backup.writing._read_back
+
+    def read_back_then_lock(*args: object, **kwargs: object) -> object:
+        result = original(*args, **kwargs)
+        blocker.execute("BEGIN IMMEDIATE")
+        if lets_go_after is not None:
+            threading.Timer(lets_go_after, lambda: blocker.execute("COMMIT")).start()
+        return result
+
+    monkeypatch.setattr(backup, "_read_back", read_back_then_lock)
+    try:
+        yield
+    finally:
+        blocker.close()
+
+
 @pytest.mark.tally("full, busy or vanishing drives answered")
 def test_a_verified_backup_is_never_reported_as_failed_because_its_log_line_waited(
     house_path: Path, usb: Path, monkeypatch: pytest.MonkeyPatch, today: object
 ) -> None:
     """Another program holds the write lock past every wait: the file is written and
     verified, so the backup succeeds, and says its log line is missing."""
-    from peerdesk.core import db as db_module
     from peerdesk.core.backup import log as backup_log
 
-    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 100)
     monkeypatch.setattr(backup_log, "LOG_PATIENCE_SECONDS", 0.5)
-    house = Database.open(house_path)
-    blocker = sqlite3.connect(house_path, isolation_level=None, check_same_thread=False)
-    try:
-        original = backup.writing._read_back
-
-        def read_back_then_lock(*args: object, **kwargs: object) -> object:
-            result = original(*args, **kwargs)
-            blocker.execute("BEGIN IMMEDIATE")  # another writer, from now until the end
-            return result
-
-        monkeypatch.setattr(backup, "_read_back", read_back_then_lock)
-        made = backup.back_up(house, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=SMALL_CHUNK)
-    finally:
-        blocker.close()
-        house.close()
+    with another_writer_once_written(house_path, monkeypatch, lets_go_after=None):
+        house = Database.open(house_path)
+        try:
+            made = backup.back_up(house, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=4096)
+        finally:
+            house.close()
     assert made.verified and made.path.exists()
     assert "The backup is good, but the database was too busy to record it" in made.note
     assert backup.verify_backup(made.path, PASSPHRASE).info.path == made.path
@@ -203,28 +219,15 @@ def test_a_verified_backup_is_never_reported_as_failed_because_its_log_line_wait
 def test_a_backup_whose_log_line_waits_a_little_is_logged(
     house_path: Path, usb: Path, monkeypatch: pytest.MonkeyPatch, today: object
 ) -> None:
-    from peerdesk.core import db as db_module
-
-    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 100)
-    house = Database.open(house_path)
-    blocker = sqlite3.connect(house_path, isolation_level=None, check_same_thread=False)
-    try:
-        original = backup.writing._read_back
-
-        def read_back_then_lock(*args: object, **kwargs: object) -> object:
-            result = original(*args, **kwargs)
-            blocker.execute("BEGIN IMMEDIATE")
-            threading.Timer(1.0, lambda: blocker.execute("COMMIT")).start()
-            return result
-
-        monkeypatch.setattr(backup, "_read_back", read_back_then_lock)
-        made = backup.back_up(house, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=SMALL_CHUNK)
-        with house.read() as s:
-            logged = s.scalars(select(AuditEvent.summary).where(AuditEvent.action == "backup"))
-            assert any(str(made.path) in line for line in logged)
-    finally:
-        blocker.close()
-        house.close()
+    with another_writer_once_written(house_path, monkeypatch, lets_go_after=1.0):
+        house = Database.open(house_path)
+        try:
+            made = backup.back_up(house, ADMIN, usb, PASSPHRASE, kdf=CHEAP_KDF, chunk_size=4096)
+            with house.read() as s:
+                logged = s.scalars(select(AuditEvent.summary).where(AuditEvent.action == "backup"))
+                assert any(str(made.path) in line for line in logged)
+        finally:
+            house.close()
     assert made.note == ""
 
 
