@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from peerdesk.core import backup, clock, vocab
+from peerdesk.core import backup, clock, leftovers, vocab
 from peerdesk.core.attention import last_verified_backup
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
@@ -123,11 +123,16 @@ def test_the_stick_keeps_the_newest_backups_of_this_house_only(
     an_hour_ago = time.time() - 3600
     os.utime(stale, (an_hour_ago, an_hour_ago))
     busy = usb / "PeerDesk-Hope-House-20260615-0855.pdbk.partial"
-    busy.write_bytes(b"being written by another PeerDesk right now")
+    writer = busy.open("w+b")  # another PeerDesk writing it right now holds its lock
+    writer.write(b"being written by another PeerDesk right now")
+    assert leftovers.try_lock(writer)
     made = []
-    for _ in range(6):
-        wall.advance(minutes=5)
-        made.append(back_up(db, usb))
+    try:
+        for _ in range(6):
+            wall.advance(minutes=5)
+            made.append(back_up(db, usb))
+    finally:
+        writer.close()
     kept = sorted(p.name for p in usb.iterdir())
     assert kept == sorted([theirs.name, junk.name, busy.name, *(r.path.name for r in made[-3:])])
     assert made[-1].removed == (made[-4].path,)
