@@ -16,9 +16,10 @@ summary agree:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from peerdesk.core import clock, dto, vocab
@@ -111,8 +112,23 @@ def census_by_phase(s: Session) -> list[PhaseCount]:
     return [PhaseCount(phase_id, name or "No phase", count) for phase_id, name, count in rows]
 
 
-def supervision_cadence(s: Session, as_of: dt.date) -> list[SupervisionStatus]:
-    """Every active mentor against the house's supervision rule, most overdue first."""
+def working_on(day: dt.date) -> ColumnElement[bool]:
+    """Mentors working with the house on ``day``: started by then and not yet gone, whatever
+    they are doing today (a past report counts the mentors of then)."""
+    return and_(
+        Mentor.start_date <= day,
+        or_(
+            Mentor.end_date >= day,
+            and_(Mentor.end_date.is_(None), Mentor.status == vocab.MentorStatus.ACTIVE.value),
+        ),
+    )
+
+
+def supervision_cadence(
+    s: Session, as_of: dt.date, *, mentor_ids: Collection[int] | None = None
+) -> list[SupervisionStatus]:
+    """Every mentor working on ``as_of`` (or the ``mentor_ids`` given) against the house's
+    supervision rule on that day, most overdue first."""
     house = get_settings(s)
     window_start = as_of - dt.timedelta(days=CADENCE_WINDOW_DAYS - 1)
     live = and_(
@@ -142,7 +158,7 @@ def supervision_cadence(s: Session, as_of: dt.date) -> list[SupervisionStatus]:
             ),
         )
         .outerjoin(SupervisionNote, live)
-        .where(Mentor.status == vocab.MentorStatus.ACTIVE.value, Mentor.start_date <= as_of)
+        .where(working_on(as_of) if mentor_ids is None else Mentor.id.in_(list(mentor_ids)))
         .group_by(Mentor.id)
     ).all()
     result = []
@@ -217,15 +233,22 @@ def assessments_due(s: Session, as_of: dt.date) -> list[AssessmentDue]:
 def credentials_expiring(
     s: Session, as_of: dt.date, within_days: int | None = None
 ) -> list[ExpiringCredential]:
-    """Active mentors' current credentials expired or expiring soon, soonest first."""
+    """The credentials of mentors working on ``as_of``, as they stood that day, expired or
+    expiring within the warning days, soonest first. A renewal issued after ``as_of`` did
+    not exist yet, so a past report warns as it would have then."""
     days = get_settings(s).credential_warning_days if within_days is None else within_days
+    held_then = and_(
+        Credential.voided_at.is_(None),
+        Credential.expires_on.is_not(None),
+        or_(Credential.issued_on.is_(None), Credential.issued_on <= as_of),
+    )
     newest = (
         select(
             Credential.mentor_id,
             Credential.name,
             func.max(Credential.expires_on).label("expires_on"),
         )
-        .where(Credential.voided_at.is_(None), Credential.expires_on.is_not(None))
+        .where(held_then)
         .group_by(Credential.mentor_id, Credential.name)
         .subquery()
     )
@@ -248,8 +271,8 @@ def credentials_expiring(
         )
         .join(Mentor, Mentor.id == Credential.mentor_id)
         .where(
-            Credential.voided_at.is_(None),
-            Mentor.status == vocab.MentorStatus.ACTIVE.value,
+            held_then,
+            working_on(as_of),
             Credential.expires_on <= as_of + dt.timedelta(days=days),
         )
         .order_by(Credential.expires_on)

@@ -49,10 +49,14 @@ How each figure is counted, and the edge cases decided here:
   sessions' own length (the mentors' time); *attendee hours* are length × attendees.
   Sessions per resident per month = attendances ÷ resident-months, where resident-months are
   the days in residence within the period (or month) ÷ 30.4375.
-- **Supervision**: per active mentor, the supervision notes dated in the period (count and
-  hours), and the cadence judgement of :func:`peerdesk.core.attention.supervision_cadence` as
-  of the as-of date (last supervision, days since, overdue); training hours in the 365 days up
-  to the as-of date; credentials from :func:`~peerdesk.core.attention.credentials_expiring`.
+- **Supervision**: per mentor who worked with the house in the period (started by its end,
+  not gone before its start, whatever they do today), the supervision notes dated in the
+  period (count and hours), and the cadence judgement of
+  :func:`peerdesk.core.attention.supervision_cadence` on the as-of date, or on the mentor's
+  last day if they left before it (last supervision, days since, overdue); training hours in
+  the 365 days up to the as-of date; credentials as they stood on the as-of date (a renewal
+  issued later did not exist yet) from :func:`~peerdesk.core.attention.credentials_expiring`.
+  So a past period printed again later gives the same figures.
 - **An empty period** is not an error: every share reads "0 of 0" and every mean is None.
 """
 
@@ -885,7 +889,24 @@ def _resident_days_by_month(s: Session, period: Period) -> dict[dt.date, int]:
 
 
 def supervision_figures(s: Session, period: Period) -> SupervisionFigures:
-    cadence = {c.mentor_id: c for c in attention.supervision_cadence(s, period.as_of)}
+    """The mentors who worked in the period (whatever they do today), each judged against the
+    supervision rule on the as-of date or, for one who left before it, on their last day."""
+    in_period = and_(
+        Mentor.start_date <= period.end,
+        or_(
+            Mentor.end_date >= period.start,
+            and_(Mentor.end_date.is_(None), Mentor.status == vocab.MentorStatus.ACTIVE.value),
+        ),
+    )
+    judged_on: dict[dt.date, list[int]] = {}
+    for mentor_id, end in s.execute(select(Mentor.id, Mentor.end_date).where(in_period)):
+        day = min(period.as_of, end) if end is not None else period.as_of
+        judged_on.setdefault(day, []).append(mentor_id)
+    cadence = {
+        c.mentor_id: c
+        for day, ids in judged_on.items()
+        for c in attention.supervision_cadence(s, day, mentor_ids=ids)
+    }
     mentor_notes = and_(
         SupervisionNote.mentor_id == Mentor.id,
         SupervisionNote.voided_at.is_(None),

@@ -195,8 +195,8 @@ def _key_figures(figures: OutcomeFigures, cells: Cells, width: float) -> Table:
         ),
         _tile(
             "In residence",
-            cells.count(census.at_end),
-            f"on {fmt_date(period.end)} ({cells.count(census.at_start)} on "
+            cells.count(census.at_as_of),
+            f"on {fmt_date(period.as_of)} ({cells.count(census.at_start)} on "
             f"{fmt_date(period.start)})",
         ),
     ]
@@ -633,13 +633,15 @@ def _supervision(figures: OutcomeFigures, cells: Cells, width: float) -> list[Fl
             align=["LEFT", "RIGHT", "RIGHT", "LEFT", "RIGHT", "LEFT", "RIGHT"],
         )
         if rows
-        else st.paragraph("No active peer mentors on the report date.", st.BODY)
+        else st.paragraph("No peer mentor worked with the house in the period.", st.BODY)
     )
     story = _section(
         "Supervision and training of peer mentors",
-        f"Supervision notes dated in the period; the last supervision and the overdue flag as "
-        f"of {fmt_date(period.as_of)}; training in the 12 months up to that date. "
-        f"{sup.overdue.count} of {sup.overdue.of} active peer mentors overdue.",
+        f"Every peer mentor who worked with the house in the period, whatever they do now; "
+        f"supervision notes dated in the period; the last supervision and the overdue flag as "
+        f"of {fmt_date(period.as_of)} (or the mentor's last day, if earlier); training in the "
+        f"12 months up to that date. {sup.overdue.count} of {sup.overdue.of} peer mentors "
+        "overdue.",
         first,
     )
     story.append(Spacer(1, 6))
@@ -686,7 +688,8 @@ DEFINITIONS = (
     (
         "Retention at N days",
         "Of admissions in the period whose intake plus N days is on or before the report "
-        "date: still in residence on day N, or discharged with a positive outcome before it.",
+        "date: still in residence on day N, or discharged with a positive outcome on or "
+        "before day N.",
     ),
     (
         "Length of stay",
@@ -701,7 +704,8 @@ DEFINITIONS = (
     (
         "Peer support",
         "Sessions voided as mistakes are never counted. Sessions per resident per month: "
-        "attendances divided by days in residence over 30.44.",
+        "attendances divided by resident-months: days in residence over 30.4375 (a year's "
+        "365.25 days over 12).",
     ),
     (
         "Small numbers",
