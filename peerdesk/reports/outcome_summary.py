@@ -1,9 +1,10 @@
 """The outcome summary: the page a director hands a funder.
 
 Every figure comes from :mod:`peerdesk.core.outcomes` and is printed with its denominator.
-De-identified (the default), no person is named — peer mentors are numbered — and any count
-of people from 1 to 4 is printed "<5", as is every percentage or mean built on such a count;
-bars for those cells are left out of the charts. Counts of sessions and hours are not counts
+De-identified (the default), no person is named or listed one by one (peer mentors appear
+only in the house's totals, and no exact stay is printed), and any count of people from 1 to 4
+is printed "<5", as is every percentage or mean built on such a count; bars for those cells are
+left out of the charts. Counts of sessions and hours are not counts
 of people and are printed as they are. The identified version (``--identified``) prints exact
 counts and mentor names and carries the confidentiality notice on every page.
 """
@@ -322,13 +323,16 @@ def _discharges(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flo
     stay_rows = [
         ["Median", "—" if hidden else f"{_days(los.median_days)} days"],
         ["Mean", "—" if hidden else f"{_days(los.mean_days)} days"],
-        [
-            "Shortest – longest",
-            "—"
-            if hidden or los.shortest_days is None
-            else f"{los.shortest_days} – {los.longest_days} days",
-        ],
     ]
+    if cells.identified:  # two residents' exact stays: never in the de-identified copy
+        stay_rows.append(
+            [
+                "Shortest – longest",
+                "—"
+                if los.shortest_days is None
+                else f"{los.shortest_days} – {los.longest_days} days",
+            ]
+        )
     stay_table = _table(["Length of stay", "Of the discharges"], stay_rows, [100, 114])
     right: list[Flowable] = [
         table,
@@ -583,10 +587,11 @@ def _dose(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]
         )
     )
     story.append(Spacer(1, 8))
+    # Per-mentor rows only when identified: numbered, a staff list would still tell who is who.
     mentor_rows = [
         [r.label, f"{r.sessions:,}", _hours(r.hours), f"{r.attendances:,}"] for r in dose.by_mentor
     ]
-    if mentor_rows:
+    if mentor_rows and cells.identified:
         # A long list (a house with years of staff turnover) may run over the page; its
         # header row repeats, and the heading stays with the first rows.
         story += [
@@ -602,9 +607,35 @@ def _dose(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]
     return story
 
 
+def _supervision_totals(figures: OutcomeFigures, cells: Cells) -> list[Flowable]:
+    """The de-identified copy: the house's totals only. Even numbered, one row per peer mentor
+    would tell anyone with the staff list whose supervision is overdue."""
+    sup = figures.supervision
+    period = figures.period
+    mentors = len(sup.mentors)
+    rows = [
+        ["Peer mentors who worked in the period", cells.count(mentors)],
+        [f"Overdue on {fmt_date(period.as_of)} (or their last day)", cells.share(sup.overdue)],
+        ["Supervisions in the period", f"{sum(m.supervisions for m in sup.mentors):,}"],
+        ["Hours of supervision", _hours(sum(m.hours for m in sup.mentors))],
+        ["Training hours, 12 months to the report date",
+         _hours(sum(m.training_hours for m in sup.mentors))],
+        [f"Credentials expired or expiring within {sup.warning_days} days",
+         cells.count(len(sup.credentials_expiring))],
+    ]  # fmt: skip
+    return _section(
+        "Supervision and training of peer mentors",
+        "The house's totals, for every peer mentor who worked with the house in the period; "
+        "the identified summary has one row per mentor.",
+        _table(["", "Total"], rows, [300, 90], align=["LEFT", "RIGHT"]),
+    )
+
+
 def _supervision(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]:
     sup = figures.supervision
     period = figures.period
+    if not cells.identified:
+        return _supervision_totals(figures, cells)
     rows = [
         [
             m.mentor_name,
@@ -709,8 +740,9 @@ DEFINITIONS = (
     ),
     (
         "Small numbers",
-        "In the de-identified summary, counts of 1 to 4 people are shown as <5, with the "
-        "percentages and averages built on them, so no resident can be recognised.",
+        "In the de-identified summary, counts of 1 to 4 people (residents or peer mentors) are "
+        "shown as <5, with the percentages and averages built on them; peer mentors appear only "
+        "in the house's totals, and no single stay is printed, so no one can be recognised.",
     ),
 )
 
@@ -734,8 +766,8 @@ def outcome_summary_story(data: OutcomeSummaryData, width: float) -> list[Flowab
         "Identified: exact counts and peer mentors' names. Keep it with the house's confidential "
         "records."
         if data.identified
-        else "De-identified: no resident is named, peer mentors are numbered, and counts of 1 "
-        "to 4 people are shown as <5."
+        else "De-identified: no resident or peer mentor is named or listed one by one, and "
+        "counts of 1 to 4 people are shown as <5."
     )
     story: list[Flowable] = [
         Paragraph("Outcome summary", st.TITLE),
