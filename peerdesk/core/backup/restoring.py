@@ -142,6 +142,7 @@ class _Safety:
 
     path: Path
     contents: _Contents | None
+    made: _Made | None = None  # the backup file written (None for a plain copy)
 
     def discard(self) -> None:
         """Remove it: the restore it was made for did not happen."""
@@ -199,9 +200,7 @@ def _safety_backup(target: Path, paths: Paths, progress: _Progress) -> _Safety:
                 folder, "keep a safety copy of the records now on this PC before the restore"
             ) from exc
         raise
-    # Safety copies are kept like USB backups: the house's newest few, never more.
-    _thin_safety_copies(folder, made, target)
-    return _Safety(made.path, made.contents)
+    return _Safety(made.path, made.contents, made)
 
 
 def _thin_safety_copies(folder: Path, made: _Made, target: Path) -> None:
@@ -415,6 +414,10 @@ def restore_backup(
             head = _prepare_restored(image, actor, info, safety_copy)
             tracker.check()
             _swap_in(image, target)
+            # PeerDesk replaced the trail itself: this PC's anchor holds the restored one from
+            # now on (at once, so a failure below never leaves the old anchor against it).
+            with contextlib.suppress(OSError):
+                AnchorFile.for_database(paths.config_dir, target).reset(*head)
         except BaseException:
             # While the image is still in the work folder the swap did not happen and the
             # safety backup is not needed; once it is gone it is kept whatever went wrong.
@@ -431,9 +434,10 @@ def restore_backup(
         raise BackupError(
             f"The backup was put in place but PeerDesk cannot open it now{kept}; ask for help."
         ) from exc
-    # PeerDesk replaced the trail itself: this PC's anchor now holds the restored one.
-    with contextlib.suppress(OSError):
-        AnchorFile.for_database(paths.config_dir, target).reset(*head)
+    if safety is not None and safety.made is not None:
+        # Safety copies are kept like USB backups: the house's newest few, never more. Only
+        # now that the restore is done: a declined or failed one must not cost an older copy.
+        _thin_safety_copies(paths.local_backup_dir, safety.made, target)
     restored, _ = _current_summary(target)
     return RestoreResult(
         db_path=target,
