@@ -81,6 +81,8 @@ def move_house(old: Path, paths: Paths) -> FolderMove:
             detail = f"The records stay in {old} for now: {problem}"
             return FolderMove(stay, moved=False, detail=detail)
     old_db_moved = old_db.exists()
+    if not old_db_moved and paths.db.exists() and not any(old.iterdir()):
+        return FolderMove(paths, moved=False, detail="")  # another PeerDesk moved it just now
     if old_db_moved:
         # The database first: when it cannot move, nothing else has, and the house opens
         # whole from the old folder.
@@ -127,8 +129,13 @@ def _quiet_database(db: Path) -> str:
         except OSError:
             return "it is open in another PeerDesk window."
     try:
-        connection = sqlite3.connect(db, timeout=2.0, isolation_level=None)
+        # Never create it: another PeerDesk starting at the same moment may have moved it.
+        connection = sqlite3.connect(
+            f"{db.as_uri()}?mode=rw", uri=True, timeout=2.0, isolation_level=None
+        )
     except sqlite3.Error as exc:
+        if not db.exists():
+            return ""
         return f"it could not be opened ({exc})."
     try:
         busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

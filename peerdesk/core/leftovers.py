@@ -21,6 +21,7 @@ WORK_PREFIX = ".peerdesk-work-"
 WORK_LOCK = "in-use.lock"
 PARTIAL_PATTERN = "PeerDesk-*.pdbk.partial"
 _UNLOCKED_WORK_AGE = 3600  # a work folder killed before its lock existed
+_QUIET_PARTIAL_SECONDS = 60
 
 
 def try_lock(handle: IO[bytes]) -> bool:
@@ -68,10 +69,19 @@ def sweep_work_folders(parent: Path) -> list[Path]:
 
 
 def sweep_partials(folder: Path) -> list[Path]:
-    """Remove unfinished backup files nobody is writing (never mistaken for backups)."""
+    """Remove unfinished backup files nobody is writing (never mistaken for backups).
+
+    Only files untouched for a minute: a writer locks its file a moment after making it, and
+    on Windows even a glance at a file can stand in the way of its final rename."""
     removed: list[Path] = []
+    cutoff = time.time() - _QUIET_PARTIAL_SECONDS
     with contextlib.suppress(OSError):
         for partial in folder.glob(PARTIAL_PATTERN):
+            try:
+                if partial.stat().st_mtime > cutoff:
+                    continue
+            except OSError:
+                continue
             try:
                 handle = partial.open("r+b")
             except OSError:

@@ -200,3 +200,12 @@ def test_the_command_line_moves_the_house_before_it_opens_it(
     assert _residents(new / DB_FILENAME) == 3
     log = (new / "Logs" / "peerdesk.log").read_text()
     assert "an old line" in log and "Moved the house's records from" in log
+
+
+def test_a_house_just_moved_by_another_peerdesk_is_never_made_again_empty(tmp_path: Path) -> None:
+    """Two PeerDesks start at once (the window and a scheduled backup): the one that finds
+    the database gone from the old folder must not create an empty one there."""
+    gone = tmp_path / "PeerDesk" / DB_FILENAME
+    gone.parent.mkdir()
+    assert old_folder._quiet_database(gone) == ""
+    assert not gone.exists()
