@@ -512,19 +512,17 @@ def _cmd_backup(ctx: Context) -> int:
         raise BackupError(
             f"There is no database at {ctx.paths.db}, so there is nothing to back up."
         )
-    from peerdesk.core.backup import LocalKey, local_key_path
     from peerdesk.core.permissions import Action
 
     actor = ctx.actor()  # sign in before being asked for a passphrase
     if ctx.args.passphrase_file or actor.may(Action.BACKUP_WITH_OWN_PASSPHRASE):
         # Only an administrator may; anyone else's passphrase is refused (and audited).
         passphrase = _new_passphrase(ctx)
-        local = None
     else:
-        # Everyone else's backups open with the house's recovery key, and on this PC.
+        # Everyone else's backups open with the house's recovery key alone (not this PC's
+        # key: on a shared Windows account anyone could take that file home with the stick).
         passphrase = None
-        local = LocalKey.load_or_create(local_key_path(ctx.paths))
-    result = back_up(ctx.open_db(), actor, Path(ctx.args.to), passphrase, local_key=local)
+    result = back_up(ctx.open_db(), actor, Path(ctx.args.to), passphrase)
     print(result.path)
     if result.note:
         print(result.note, file=sys.stderr)

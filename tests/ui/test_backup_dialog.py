@@ -215,7 +215,7 @@ def test_a_peer_mentor_backs_up_with_the_house_keys_not_a_passphrase_of_their_ow
     backup.adopt_recovery_key(db, boss, sheet)
     dialog = open_backup(qtbot, mentor_ctx, [usb_volume(usb)])
     assert not dialog.passphrase.isVisible()
-    assert dialog.recovery_note.text().startswith("This backup opens with the house's recovery")
+    assert dialog.recovery_note.text().startswith("This backup opens only with the house's")
     assert (
         "Only an administrator may seal a backup with a passphrase" in dialog.recovery_note.text()
     )

@@ -51,8 +51,9 @@ def back_up(
 
     With a ``passphrase`` (administrators only) the file opens with it and, once the house has
     one, the recovery key. Without one it opens only with the house's own keys: the recovery
-    key, and this PC's key (``local_key``) when given, so nobody takes home a backup that a
-    key of their own opens.
+    key (and this PC's key, ``local_key``, when a caller gives it), so nobody takes home a
+    backup that a key of their own opens. The window and the command line give no PC key: on
+    a shared Windows account its file could go home with the stick.
     """
     db.require(actor, Action.BACKUP)
     folder = Path(folder)

@@ -471,7 +471,7 @@ class BackupDialog(FormDialog):
         passphrase_label = buddy_label(_tr("&Passphrase:"), self.passphrase, self.body)
         again_label = buddy_label(_tr("Type it a&gain:"), self.again, self.body)
         # Only an administrator seals a backup with a passphrase of their own; anyone else's
-        # opens with the house's recovery key (and on this PC), so nobody takes the house home.
+        # opens with the house's recovery key alone, so nobody takes the house home.
         self.own_passphrase = ctx.actor.may(Action.BACKUP_WITH_OWN_PASSPHRASE)
         self.show_passphrase = QCheckBox(_tr("&Show the passphrase"), self.body)
         self.show_passphrase.setAccessibleName(_tr("Show the passphrase"))
@@ -585,9 +585,9 @@ class BackupDialog(FormDialog):
             else:
                 self.recovery_note.setText(
                     _tr(
-                        "This backup opens with the house's recovery key (ID {id}), and on "
-                        "this PC. Only an administrator may seal a backup with a passphrase of "
-                        "their own."
+                        "This backup opens only with the house's recovery key (ID {id}), kept "
+                        "on its printed sheet. Only an administrator may seal a backup with a "
+                        "passphrase of their own."
                     ).format(id=key.key_id)
                 )
             return
@@ -795,15 +795,11 @@ class BackupDialog(FormDialog):
                     raise BackupError(
                         explain_os_error(exc, folder, "make the backup folder")
                     ) from exc
-            local = None
-            if passphrase is None:
-                local = backup.LocalKey.load_or_create(backup.local_key_path(ctx.paths))
             return backup.back_up(
                 ctx.db,
                 ctx.actor,
                 folder,
                 passphrase,
-                local_key=local,
                 kdf=kdf,
                 progress=progress,
                 cancelled=cancelled,
