@@ -92,17 +92,28 @@ def _windows_owner_only(folder: Path) -> list[Path]:
     """Give a data folder outside the user's profile an ACL for the user alone."""
     profile = os.environ.get("USERPROFILE")
     user = os.environ.get("USERNAME")
-    if not folder.is_dir() or not user or not profile:
-        return []
+    domain = os.environ.get("USERDOMAIN")
+    if not folder.is_dir() or not user or not profile or _on_removable_drive(folder):
+        return []  # a stick's next PC has other users: never lock them out of it
     try:
         folder.resolve().relative_to(Path(profile).resolve())
         return []  # inside the profile: Windows keeps it to the user already
     except ValueError:
         pass
+    # DOMAIN\user, so a local account of the same name is never the one given the folder.
+    who = f"{domain}\\{user}" if domain else user
     result = subprocess.run(
-        ["icacls", str(folder), "/inheritance:r", "/grant:r", f"{user}:(OI)(CI)F", "/q"],
+        ["icacls", str(folder), "/inheritance:r", "/grant:r", f"{who}:(OI)(CI)F", "/q"],
         capture_output=True,
         creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         check=False,
     )
     return [folder] if result.returncode == 0 else []
+
+
+def _on_removable_drive(folder: Path) -> bool:
+    import ctypes
+
+    drive = Path(folder.resolve().anchor)
+    removable = 2  # GetDriveTypeW's DRIVE_REMOVABLE
+    return bool(ctypes.windll.kernel32.GetDriveTypeW(str(drive)) == removable)  # type: ignore[attr-defined]

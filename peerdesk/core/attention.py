@@ -240,7 +240,15 @@ def credentials_expiring(
     held_then = and_(
         Credential.voided_at.is_(None),
         Credential.expires_on.is_not(None),
-        or_(Credential.issued_on.is_(None), Credential.issued_on <= as_of),
+        # Issued by then; with no issue date, entered by then (the day after is too late).
+        or_(
+            Credential.issued_on <= as_of,
+            and_(
+                Credential.issued_on.is_(None),
+                Credential.created_at
+                < dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()),
+            ),
+        ),
     )
     newest = (
         select(
