@@ -200,6 +200,9 @@ def record_many(s: Session, actor: Actor, entries: Iterable[Entry]) -> None:
 
 
 HEAD_KEY = "audit.head"
+# This database's trail, told apart from another copy of the same house's (migration 0003);
+# a restore gives the restored trail a new one.
+TRAIL_KEY = "audit.trail"
 # Where a write transaction leaves the head it moved, for the anchor outside the database.
 HEAD_INFO = "peerdesk.audit.head"
 

@@ -10,7 +10,8 @@ longer has that line, or has a different line there, was cut back or rewritten.
 What it proves, and what it cannot: it holds the trail to what this PC last saw. Someone who
 controls both the database and this user's config folder can rewrite both; a database copied
 to another PC has no anchor there; and lines are only anchored once PeerDesk has written them.
-Every backup also records the head, so a restored trail is held to the backup's own.
+Every backup also records the head and the trail's identity (``audit.trail``), so check and
+the audit view hold the trail to the lines its own backups hold as well.
 
 The anchor only moves forward (a lagging anchor proves less but never raises a false alarm);
 PeerDesk sets it back only when it replaces the trail itself (a restore, a new house).

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
-
+from peerdesk.core.audit import TRAIL_KEY
 from peerdesk.core.audit_anchor import Anchor
 from peerdesk.core.audit_check import HeldLine, verify_trail
 from peerdesk.core.db import Database
-from peerdesk.core.house_identity import read_house_id
-from peerdesk.core.models import AuditEvent
+from peerdesk.core.models import Preference
 from peerdesk.core.views import FTS_TABLES
 
 
@@ -74,13 +72,12 @@ def run_checks(
 
 
 def held_by_backups(db: Database, folder: Path) -> list[HeldLine]:
-    """The trail's last line as each backup of this house in ``folder`` holds it (made since
-    the last restore, which replaced the trail they hold)."""
+    """The trail's last line as each backup in ``folder`` made from this very trail holds it
+    (not another copy of the house, nor the trail a restore replaced)."""
     from peerdesk.core.backup import trail_held_by_backups
 
     with db.read() as s:
-        identity = read_house_id(s)
-        since = s.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == "restore"))
-    if not identity or not folder.is_dir():
+        trail = s.get(Preference, TRAIL_KEY)
+    if trail is None or not folder.is_dir():
         return []
-    return trail_held_by_backups(folder, identity, since)
+    return trail_held_by_backups(folder, trail.value)

@@ -349,3 +349,37 @@ def test_a_backup_holds_the_trail_when_the_anchor_is_gone_too(
 
     out = check(house, monkeypatch, capsys)
     assert f"the trail was cut back: line {held_line}, which the backup made on " in out, out
+
+
+def test_a_copy_of_the_house_restored_elsewhere_is_not_taken_for_a_tampered_trail(
+    house: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Last month's records restored onto another database file on the same PC, to look at
+    them: the house's own automatic backups (same house, same backups folder) hold a trail
+    that is not the copy's, and the copy's are not the house's; neither raises an alarm."""
+    from peerdesk.core import backup
+
+    boss = Actor("boss", vocab.Role.ADMINISTRATOR, 1)
+    secret = backup.Passphrase("the house passphrase, long enough")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    db = Database.open(house)
+    try:
+        made = backup.back_up(db, boss, usb, secret, kdf=backup.KdfSettings(64, 1, 1))
+    finally:
+        db.close()
+    copy = tmp_path / "last-month.sqlite3"
+    backup.restore_backup(made.path, secret, default_paths().with_db(copy), actor=boss)
+    for path, who in ((house, "Later"), (copy, "Copy")):
+        db = Database.open(path)
+        keep_anchor(db, default_paths().config_dir, new_house=False)
+        try:
+            with db.begin() as s:
+                f.resident(s, boss, who, "Resident")
+            assert backup.back_up_automatically(db, boss, default_paths().with_db(path))
+        finally:
+            db.close()
+    monkeypatch.setenv("PEERDESK_PASSWORD", PASSWORD)
+    for path in (house, copy):
+        assert cli.main(["--db", str(path), "--user", "boss", "check"]) == 0, capsys.readouterr()
+    assert "audit trail: ok" in capsys.readouterr().out

@@ -118,11 +118,15 @@ def assert_same_house(before: dict[str, list[tuple[object, ...]]], restored_path
             assert [r for r in after[table] if r[0] in known] == rows, table
             added = [r for r in after[table] if r[0] not in known]
             assert added, f"the restore wrote no line into {table}"
-        elif table == "preferences":  # the audit head moves on with the restore's own line
-            head = audit.HEAD_KEY
-            assert [r for r in after[table] if r[0] != head] == [r for r in rows if r[0] != head], (
-                table
-            )
+        elif table == "preferences":
+            # The audit head moves on with the restore's own line, and the restored trail is
+            # a trail of its own from then on (a new identity).
+            moving = {audit.HEAD_KEY, audit.TRAIL_KEY}
+            assert [r for r in after[table] if r[0] not in moving] == [
+                r for r in rows if r[0] not in moving
+            ], table
+            trail = [r for r in after[table] if r[0] == audit.TRAIL_KEY]
+            assert trail and trail != [r for r in rows if r[0] == audit.TRAIL_KEY]
         else:
             assert after[table] == rows, table
     assert integrity(restored_path) == "ok"

@@ -71,6 +71,7 @@ class BackupInfo:
     recovery_key_id: str | None
     local_key_id: str | None
     audit_head: tuple[int, str] | None = None  # the trail's last line in it, and its hash
+    audit_trail: str = ""  # which trail (the house's database it was made from)
 
     @property
     def summary(self) -> HouseSummary:
@@ -136,6 +137,7 @@ class _Header:
     # The audit trail's head in the image ("<line>:<hash>"; "" in backups from before): a
     # second anchor of the trail, kept off the PC on the USB drive.
     audit_head: str = ""
+    audit_trail: str = ""  # which trail that head is of
 
     def to_bytes(self) -> bytes:
         data = {
@@ -157,6 +159,8 @@ class _Header:
         }
         if self.audit_head:
             data["audit_head"] = self.audit_head
+        if self.audit_trail:
+            data["audit_trail"] = self.audit_trail
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     @property
@@ -263,6 +267,11 @@ def _parse_header(raw: bytes) -> _Header:
             audit_head and not re.fullmatch(r"\d{1,12}:[0-9a-f]{64}", audit_head)
         ):
             raise _Unreadable("audit_head")
+        audit_trail = data.get("audit_trail", "")
+        if not isinstance(audit_trail, str) or (
+            audit_trail and not re.fullmatch(r"[0-9a-f]{16}", audit_trail)
+        ):
+            raise _Unreadable("audit_trail")
         slots = tuple(_parse_slot(s) for s in _get(data, "key_slots", list))
         if not slots or len({s.kind for s in slots}) != len(slots):
             raise _Unreadable("key_slots")
@@ -282,6 +291,7 @@ def _parse_header(raw: bytes) -> _Header:
             nonce_prefix=_get_bytes(data, "nonce_prefix", _NONCE_PREFIX, _NONCE_PREFIX),
             slots=slots,
             audit_head=audit_head,
+            audit_trail=audit_trail,
         )
     except (_Unreadable, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _damaged("its header cannot be read") from exc
@@ -392,6 +402,7 @@ def _info(layout: _Layout, path: Path) -> BackupInfo:
         recovery_key_id=recovery.key_id if recovery else None,
         local_key_id=local.key_id if local else None,
         audit_head=_split_head(h.audit_head),
+        audit_trail=h.audit_trail,
     )
 
 
@@ -443,15 +454,13 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
     return sorted(found, key=lambda i: i.created_at, reverse=True)
 
 
-def trail_held_by_backups(folder: Path, house_id: str, since: dt.datetime | None) -> list[HeldLine]:
-    """The audit trail's last line as each of this house's backups in ``folder`` holds it,
-    for backups made since ``since`` (the last restore: older ones hold a trail it replaced).
-    Read from their headers, without a secret."""
+def trail_held_by_backups(folder: Path, trail: str) -> list[HeldLine]:
+    """The audit trail's last line as each backup in ``folder`` of the same trail (this very
+    database: not another copy of the house, nor the trail before a restore) holds it. Read
+    from their headers, without a secret."""
     held = []
     for info in list_backups(folder):
-        if info.house_id != house_id or info.audit_head is None:
-            continue
-        if since is not None and info.created_at < since:
+        if not trail or info.audit_trail != trail or info.audit_head is None:
             continue
         made = clock.to_local(info.created_at)
         line, digest = info.audit_head

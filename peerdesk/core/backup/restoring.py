@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import secrets
 import shutil
 import sqlite3
 import threading
@@ -51,7 +52,7 @@ from peerdesk.core.db import Database
 from peerdesk.core.errors import BackupError, PeerDeskError
 from peerdesk.core.files import fsync_directory, fsync_file
 from peerdesk.core.house_identity import shown
-from peerdesk.core.models import BackupRecord, User
+from peerdesk.core.models import BackupRecord, Preference, User
 from peerdesk.core.permissions import Action
 from peerdesk.paths import Paths
 
@@ -276,6 +277,9 @@ def _prepare_restored(
                 f"Restored the backup {info.path.name} made on {made}",
             )
             head: tuple[int, str] = s.info[audit.HEAD_INFO]
+            # From here on a trail of its own: the backups of the trail it replaced, and of
+            # any other copy restored from the same backup, no longer speak for it.
+            s.merge(Preference(key=audit.TRAIL_KEY, value=secrets.token_hex(8)))
     except (SQLAlchemyError, OSError) as exc:
         raise BackupError(
             f"The restored records could not be prepared ({exc}); nothing was changed."

@@ -49,6 +49,7 @@ class HouseSummary:
 
 
 _HEAD = r"\d{1,12}:[0-9a-f]{64}"  # what a backup's header accepts as the trail's head
+_TRAIL = r"[0-9a-f]{16}"  # and as the trail's identity
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class _Contents:
     audit_mark: int
     recovery: RecoveryKeyInfo | None
     audit_head: str = ""  # "<line>:<hash>" of the snapshot's trail
+    audit_trail: str = ""  # which trail it is (peerdesk.core.audit.TRAIL_KEY)
 
 
 def _quote(name: str) -> str:
@@ -88,6 +90,7 @@ def _read_contents(c: sqlite3.Connection) -> _Contents:
     ).fetchone()
     pref = c.execute("SELECT value FROM preferences WHERE key = ?", (_PREF_RECOVERY,)).fetchone()
     head = c.execute("SELECT value FROM preferences WHERE key = 'audit.head'").fetchone()
+    trail = c.execute("SELECT value FROM preferences WHERE key = 'audit.trail'").fetchone()
     house_name = settings[0] if settings else ""
     return _Contents(
         house_name=str(house_name),
@@ -98,6 +101,7 @@ def _read_contents(c: sqlite3.Connection) -> _Contents:
         audit_mark=int(mark[0]),
         recovery=_recovery_from_json(pref[0]) if pref else None,
         audit_head=str(head[0]) if head and re.fullmatch(_HEAD, str(head[0])) else "",
+        audit_trail=str(trail[0]) if trail and re.fullmatch(_TRAIL, str(trail[0])) else "",
     )
 
 

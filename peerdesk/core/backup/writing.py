@@ -352,6 +352,7 @@ def _make_backup(
                     nonce_prefix=nonce_prefix,
                     slots=tuple(s for s in (passphrase_slot, *slots) if s is not None),
                     audit_head=contents.audit_head,
+                    audit_trail=contents.audit_trail,
                 )
                 header_bytes = header.to_bytes()
                 covered = _prelude() + _LENGTH.pack(len(header_bytes)) + header_bytes
