@@ -240,15 +240,10 @@ def credentials_expiring(
     held_then = and_(
         Credential.voided_at.is_(None),
         Credential.expires_on.is_not(None),
-        # Issued by then; with no issue date, entered by then (the day after is too late).
-        or_(
-            Credential.issued_on <= as_of,
-            and_(
-                Credential.issued_on.is_(None),
-                Credential.created_at
-                < dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()),
-            ),
-        ),
+        # Issued by then. One with no issue date counts as always held: it may be a renewal
+        # entered without its date, but far more often it is a house's existing credential
+        # entered when it started with PeerDesk, which a past report must still warn about.
+        or_(Credential.issued_on.is_(None), Credential.issued_on <= as_of),
     )
     newest = (
         select(
