@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from peerdesk.core.files import windows_says_removable
 from peerdesk.paths import Paths
 
 PRIVATE_MASK = 0o077
@@ -93,7 +94,7 @@ def _windows_owner_only(folder: Path) -> list[Path]:
     profile = os.environ.get("USERPROFILE")
     user = os.environ.get("USERNAME")
     domain = os.environ.get("USERDOMAIN")
-    if not folder.is_dir() or not user or not profile or _on_removable_drive(folder):
+    if not folder.is_dir() or not user or not profile or windows_says_removable(folder.resolve()):
         return []  # a stick's next PC has other users: never lock them out of it
     try:
         folder.resolve().relative_to(Path(profile).resolve())
@@ -109,11 +110,3 @@ def _windows_owner_only(folder: Path) -> list[Path]:
         check=False,
     )
     return [folder] if result.returncode == 0 else []
-
-
-def _on_removable_drive(folder: Path) -> bool:
-    import ctypes
-
-    drive = Path(folder.resolve().anchor)
-    removable = 2  # GetDriveTypeW's DRIVE_REMOVABLE
-    return bool(ctypes.windll.kernel32.GetDriveTypeW(str(drive)) == removable)  # type: ignore[attr-defined]

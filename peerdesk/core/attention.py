@@ -112,16 +112,22 @@ def census_by_phase(s: Session) -> list[PhaseCount]:
     return [PhaseCount(phase_id, name or "No phase", count) for phase_id, name, count in rows]
 
 
-def working_on(day: dt.date) -> ColumnElement[bool]:
-    """Mentors working with the house on ``day``: started by then and not yet gone, whatever
-    they are doing today (a past report counts the mentors of then)."""
+def worked_between(first: dt.date, last: dt.date) -> ColumnElement[bool]:
+    """Mentors who worked with the house on some day from ``first`` to ``last``: started by
+    ``last`` and not gone before ``first``, whatever they are doing today (a past report
+    counts the mentors of then)."""
     return and_(
-        Mentor.start_date <= day,
+        Mentor.start_date <= last,
         or_(
-            Mentor.end_date >= day,
+            Mentor.end_date >= first,
             and_(Mentor.end_date.is_(None), Mentor.status == vocab.MentorStatus.ACTIVE.value),
         ),
     )
+
+
+def working_on(day: dt.date) -> ColumnElement[bool]:
+    """Mentors working with the house on ``day``."""
+    return worked_between(day, day)
 
 
 def supervision_cadence(

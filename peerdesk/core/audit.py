@@ -92,10 +92,6 @@ def hash_values(prev_hash: str, values: Sequence[Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _written(event: AuditEvent) -> dict[str, Any]:
-    return {key: getattr(event, key) for key in HASHED_FIELDS}
-
-
 @dataclass(frozen=True)
 class Entry:
     """One audit line to append, before it is given its number, time and place in the chain."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +31,20 @@ def explain_os_error(exc: OSError, path: Path, doing: str) -> str:
     }
     hint = hints.get(exc.errno or 0, "Check the drive and try again.")
     return f"Could not {doing} {path} ({reason}). {hint}"
+
+
+def windows_says_removable(path: Path | str) -> bool:
+    """On Windows, whether the drive holding ``path`` ("E:/", or a folder on it) is one that
+    can be unplugged (a USB stick, an SD card), whatever it is formatted with; elsewhere
+    False (there the file system and the mount point tell)."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    drive_removable = 2  # GetDriveTypeW's DRIVE_REMOVABLE
+    root = Path(path).anchor or str(path)
+    root = root.replace("/", "\\").rstrip("\\") + "\\"
+    return bool(ctypes.windll.kernel32.GetDriveTypeW(root) == drive_removable)  # type: ignore[attr-defined,unused-ignore]
 
 
 def fsync_file(path: Path) -> None:

@@ -891,13 +891,7 @@ def _resident_days_by_month(s: Session, period: Period) -> dict[dt.date, int]:
 def supervision_figures(s: Session, period: Period) -> SupervisionFigures:
     """The mentors who worked in the period (whatever they do today), each judged against the
     supervision rule on the as-of date or, for one who left before it, on their last day."""
-    in_period = and_(
-        Mentor.start_date <= period.end,
-        or_(
-            Mentor.end_date >= period.start,
-            and_(Mentor.end_date.is_(None), Mentor.status == vocab.MentorStatus.ACTIVE.value),
-        ),
-    )
+    in_period = attention.worked_between(period.start, period.end)
     judged_on: dict[dt.date, list[int]] = {}
     for mentor_id, end in s.execute(select(Mentor.id, Mentor.end_date).where(in_period)):
         day = min(period.as_of, end) if end is not None else period.as_of

@@ -10,7 +10,6 @@ backup with its passphrase, the recovery key or this PC's key, and checks it thr
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk.core import backup, clock
 from peerdesk.core.errors import BackupError, PeerDeskError
-from peerdesk.core.files import explain_os_error
+from peerdesk.core.files import explain_os_error, windows_says_removable
 from peerdesk.core.permissions import Action
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog
@@ -134,18 +133,6 @@ def mounted_volumes() -> list[Volume]:
         )
         for info in QStorageInfo.mountedVolumes()
     ]
-
-
-def windows_says_removable(root: str) -> bool:
-    """On Windows, whether the drive at ``root`` ("E:/") is a removable one (a USB stick, an
-    SD card), whatever it is formatted with; elsewhere False (the file system tells)."""
-    if sys.platform != "win32":
-        return False
-    import ctypes
-
-    drive_removable = 2  # GetDriveTypeW's DRIVE_REMOVABLE
-    path = root.replace("/", "\\").rstrip("\\") + "\\"
-    return bool(ctypes.windll.kernel32.GetDriveTypeW(path) == drive_removable)  # type: ignore[attr-defined]
 
 
 # File systems that hold no drive a person could choose (memory, kernel, snaps, CDs).
