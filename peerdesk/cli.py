@@ -348,7 +348,11 @@ def _report_options(ctx: Context, s: Session) -> object:
         ids = tuple(dict.fromkeys(rd.find_resident(s, name) for name in args.resident))
         return rd.FaceSheetOptions(resident_ids=ids)
     return rd.OutcomeOptions(
-        start=args.start, end=args.end, as_of=args.as_of, identified=args.identified
+        start=args.start,
+        end=args.end,
+        as_of=args.as_of,
+        identified=args.identified,
+        grant=args.grant,
     )
 
 
@@ -359,6 +363,19 @@ def _cmd_export_report(ctx: Context) -> int:
     db = ctx.open_db()
     with db.read() as s:
         options = _report_options(ctx, s)
+    if ctx.args.kind == "outcomes" and getattr(ctx.args, "csv", None):
+        from peerdesk.reports.catalog import save_outcome_csv
+
+        saved = save_outcome_csv(db, actor, options, Path(ctx.args.csv))
+        print(f"{saved.title} ({saved.detail}) written to {saved.path}")
+        if not ctx.args.out:
+            return EXIT_OK
+    elif not ctx.args.out:
+        print(
+            "Say where to write the summary: --out FILE.pdf, --csv FOLDER, or both.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_ARGUMENTS
     saved = save_report(db, actor, ctx.args.kind, options, Path(ctx.args.out))
     print(f"{saved.title} ({saved.detail}) written to {saved.path}")
     return EXIT_OK
@@ -652,9 +669,9 @@ def _cmd_recovery_key(ctx: Context) -> int:
 def _add_report_parsers(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``export roster|mentors|signin|outcomes|supervision|facesheet --out FILE.pdf``."""
 
-    def report(name: str, help_text: str) -> argparse.ArgumentParser:
+    def report(name: str, help_text: str, *, pdf_required: bool = True) -> argparse.ArgumentParser:
         parser = kinds.add_parser(name, help=help_text)
-        parser.add_argument("--out", required=True, metavar="FILE.pdf")
+        parser.add_argument("--out", required=pdf_required, metavar="FILE.pdf")
         parser.set_defaults(handler=_cmd_export_report)
         return parser
 
@@ -692,8 +709,18 @@ def _add_report_parsers(kinds: argparse._SubParsersAction[argparse.ArgumentParse
         "--blank-rows", type=_count, default=10, metavar="N", help="blank rows (default 10)"
     )
     signin.add_argument("--no-names", action="store_true", help="print no names, only blank rows")
-    outcomes = report("outcomes", "the outcome summary (PDF), de-identified by default")
+    outcomes = report(
+        "outcomes",
+        "the outcome summary (PDF, or CSV files with --csv), de-identified by default",
+        pdf_required=False,
+    )
     period(outcomes)
+    outcomes.add_argument(
+        "--csv", metavar="DIR", help="write every table as a CSV file into this folder"
+    )
+    outcomes.add_argument(
+        "--grant", default="", metavar="NUMBER", help="the grant or contract number to print"
+    )
     outcomes.add_argument(
         "--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="report date (default: --to)"
     )

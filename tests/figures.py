@@ -19,6 +19,7 @@ KINDS = (
     "full, busy or vanishing drives answered",
     "hostile inputs answered with one sentence",
     "audit trail tamperings caught",
+    "de-identified summaries solved, no hidden count worked out",
 )
 
 

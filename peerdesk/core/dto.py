@@ -43,6 +43,17 @@ class LivingSituation:
 
 
 @dataclass(frozen=True)
+class OutcomeTargets:
+    """The house's own targets for the headline figures; None where it has set none."""
+
+    retention_percent: int | None = None  # at the headline retention checkpoint
+    positive_percent: int | None = None  # discharges with a positive outcome
+    housing_percent: int | None = None  # exits to stable housing
+    barc_percent: int | None = None  # BARC-10 at or above the threshold at the latest score
+    median_stay_days: int | None = None
+
+
+@dataclass(frozen=True)
 class HouseSettings:
     house_name: str
     address: str
@@ -58,6 +69,7 @@ class HouseSettings:
     backup_warning_days: int
     autolock_minutes: int
     is_demo: bool
+    targets: OutcomeTargets = field(default_factory=lambda: OutcomeTargets())
 
     @property
     def is_named(self) -> bool:

@@ -100,6 +100,20 @@ class HouseSettings(Base):
     autolock_minutes: Mapped[int] = mapped_column(Integer, default=5)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The house's outcome targets; 0 is "no target" (migration 0004).
+    target_retention_percent: Mapped[int] = mapped_column(
+        Integer, default=0, server_default=text("0")
+    )
+    target_positive_percent: Mapped[int] = mapped_column(
+        Integer, default=0, server_default=text("0")
+    )
+    target_housing_percent: Mapped[int] = mapped_column(
+        Integer, default=0, server_default=text("0")
+    )
+    target_barc_percent: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    target_median_stay_days: Mapped[int] = mapped_column(
+        Integer, default=0, server_default=text("0")
+    )
 
 
 class ProgramPhase(Base):

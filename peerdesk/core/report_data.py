@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -42,10 +42,20 @@ from peerdesk.core.models import (
     SupervisionNote,
     TrainingEntry,
 )
+from peerdesk.core.outcome_history import (
+    Completeness,
+    LateCohort,
+    YearFigures,
+    completeness,
+    headline_checkpoint,
+    late_cohorts,
+    previous_period,
+    trend_years,
+)
 from peerdesk.core.outcomes import OutcomeFigures, Period, last_twelve_months, outcome_figures
 from peerdesk.core.permissions import Action
 from peerdesk.core.services import assessments, residents
-from peerdesk.core.services._common import fmt_date
+from peerdesk.core.services._common import Problems, fmt_date
 from peerdesk.core.services.settings import get_settings, list_living_situations
 from peerdesk.core.services.supervision import may_read_notes_about
 from peerdesk.core.services.supervision import note_dto as supervision_note_dto
@@ -749,6 +759,7 @@ class OutcomeOptions:
     end: dt.date | None = None
     as_of: dt.date | None = None
     identified: bool = False  # mentor names and exact small counts
+    grant: str = ""  # the grant or contract number printed on the first page
 
 
 @dataclass(frozen=True)
@@ -757,18 +768,34 @@ class OutcomeSummaryData:
     figures: OutcomeFigures
     identified: bool
     checkpoints: tuple[int, ...]
+    previous: OutcomeFigures | None = None  # the same number of days just before
+    trend: tuple[YearFigures, ...] = ()  # newest first; the first ends with the period
+    late_cohorts: Mapping[int, LateCohort] = field(default_factory=dict)
+    completeness: Completeness | None = None
+    targets: dto.OutcomeTargets = field(default_factory=dto.OutcomeTargets)
+    grant: str = ""
 
 
 def gather_outcome_summary(s: Session, actor: Actor, options: OutcomeOptions) -> OutcomeSummaryData:
-    """Every outcome figure for the period. De-identified unless asked: peer mentors appear
-    as "Peer mentor 1, 2 …" (the renderer also shows counts under 5 as "<5")."""
+    """Every outcome figure for the period, the previous period's, the trend's, the late
+    retention cohorts and how complete the records are. De-identified unless asked: peer
+    mentors are numbered (the renderer prints only the house's totals and hides small counts
+    with every figure they could be worked out from)."""
     actor.require(Action.VIEW_RECORDS)
     if options.identified:
         actor.require(Action.PRINT_IDENTIFIED)
     period = report_period(options.start, options.end, options.as_of)
+    problems = Problems()
+    grant = problems.optional_text(
+        options.grant, "grant", "The grant or contract number", max_length=80
+    )
+    problems.raise_if_any()
     figures = outcome_figures(s, period)
+    previous = outcome_figures(s, previous_period(period))
     if not options.identified:
         figures = _without_names(figures)
+        previous = _without_names(previous)
+    house = get_settings(s)
     mode = "identified" if options.identified else "de-identified"
     return OutcomeSummaryData(
         header=_header(
@@ -780,7 +807,13 @@ def gather_outcome_summary(s: Session, actor: Actor, options: OutcomeOptions) ->
         ),
         figures=figures,
         identified=options.identified,
-        checkpoints=get_settings(s).retention_checkpoints,
+        checkpoints=house.retention_checkpoints,
+        previous=previous,
+        trend=trend_years(s, period, headline_checkpoint(house.retention_checkpoints)),
+        late_cohorts=late_cohorts(s, figures),
+        completeness=completeness(s, period),
+        targets=house.targets,
+        grant=grant,
     )
 
 

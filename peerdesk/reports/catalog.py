@@ -209,3 +209,22 @@ def save_report(
         kind.render(out, data, progress)
     record_export(db, actor, kind, options, data, str(path))
     return SavedReport(path, kind.title, kind.describe(data))
+
+
+def save_outcome_csv(
+    db: Database, actor: Actor, options: report_data.OutcomeOptions, folder: Path
+) -> SavedReport:
+    """Every table of the outcome summary as CSV files in ``folder``, hidden cells as in the
+    printed copy, then one audit line; a folder that cannot be written ends in one sentence."""
+    from peerdesk.core.files import explain_os_error
+    from peerdesk.reports.outcome_csv import write_outcome_csv
+
+    kind = REPORTS["outcomes"]
+    with db.read() as s:
+        data = kind.gather(s, actor, options)
+    try:
+        write_outcome_csv(folder, data)
+    except OSError as exc:
+        raise PeerDeskError(explain_os_error(exc, folder, "write")) from exc
+    record_export(db, actor, kind, options, data, str(folder))
+    return SavedReport(folder, kind.title, kind.describe(data) + ", as CSV files")

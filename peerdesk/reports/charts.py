@@ -1,7 +1,7 @@
 """The outcome summary's charts, drawn with ``reportlab.graphics`` (no other plotting stack).
 
 Each function returns a :class:`Drawing` sized in points, ready to place in a story. A value
-given as None is a suppressed small cell: no bar is drawn and "<5" is written in its place.
+given as None is a hidden count: no bar is drawn and "*" is written in its place.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from reportlab.lib.colors import Color
 
 from peerdesk.reports import styles as st
 
-SUPPRESSED = "<5"
+SUPPRESSED = "*"  # the outcome summary's mark for a hidden count
 
 
 def _frame_axes(chart: VerticalBarChart | HorizontalBarChart) -> None:

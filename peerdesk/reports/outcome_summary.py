@@ -1,12 +1,15 @@
 """The outcome summary: the page a director hands a funder.
 
 Every figure comes from :mod:`peerdesk.core.outcomes` and is printed with its denominator.
-De-identified (the default), no person is named or listed one by one (peer mentors appear
-only in the house's totals, and no exact stay is printed), and any count of people from 1 to 4
-is printed "<5", as is every percentage or mean built on such a count; bars for those cells are
-left out of the charts. Counts of sessions and hours are not counts
-of people and are printed as they are. The identified version (``--identified``) prints exact
-counts and mentor names and carries the confidentiality notice on every page.
+The first page is for a board: the five headline figures beside the previous period and the
+house's targets, a year-by-year trend, how complete the records are, a line for the grant
+number and an attestation to sign. De-identified (the default), no person is
+named or listed one by one (peer mentors appear only in the house's totals, and no exact stay
+is printed), and a count of people from 1 to 4 is hidden with every figure it could be worked
+out from (:mod:`peerdesk.reports.outcome_cells`); bars for hidden cells are left out of the
+charts. Counts of sessions and hours are not counts of people and are printed as they are.
+The identified version (``--identified``) prints exact counts and mentor names and carries the
+confidentiality notice on every page.
 """
 
 from __future__ import annotations
@@ -15,75 +18,26 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
 from peerdesk.core import vocab
-from peerdesk.core.outcomes import Mean, MonthDose, OutcomeFigures, Share
+from peerdesk.core.outcome_history import headline_checkpoint
+from peerdesk.core.outcomes import MonthDose
 from peerdesk.core.report_data import OutcomeSummaryData
 from peerdesk.core.services._common import fmt_date
 from peerdesk.reports import charts
+from peerdesk.reports import outcome_tables as tables
 from peerdesk.reports import styles as st
-
-SMALL_CELL = 5  # counts of people below this (and above zero) are not printed
-
-
-class Cells:
-    """How a number is printed: exactly when identified, with small cells hidden when not."""
-
-    def __init__(self, identified: bool) -> None:
-        self.identified = identified
-
-    def hidden(self, n: int) -> bool:
-        return not self.identified and 0 < n < SMALL_CELL
-
-    def count(self, n: int) -> str:
-        return charts.SUPPRESSED if self.hidden(n) else f"{n:,}"
-
-    def share_hidden(self, share: Share) -> bool:
-        return self.hidden(share.count) or self.hidden(share.of)
-
-    def share(self, share: Share) -> str:
-        """``27 of 36``."""
-        return f"{self.count(share.count)} of {self.count(share.of)}"
-
-    def percent(self, share: Share) -> str:
-        if self.share_hidden(share) or not share.of:
-            return "—"
-        return share.percent
-
-    def share_with_percent(self, share: Share) -> str:
-        """``27 of 36 (75%)``, or ``0 of 0`` with nothing to divide."""
-        text = self.share(share)
-        percent = self.percent(share)
-        return text if percent == "—" else f"{text} ({percent})"
-
-    def fraction(self, share: Share) -> float | None:
-        """The share as a percentage for a chart, None when hidden or of nothing."""
-        if self.share_hidden(share) or share.fraction is None:
-            return None
-        return 100 * share.fraction
-
-    def mean(self, mean: Mean, digits: int = 1) -> str:
-        if mean.value is None or self.hidden(mean.of):
-            return "—"
-        return f"{mean.value:,.{digits}f}"
-
-    def signed_mean(self, mean: Mean) -> str:
-        text = self.mean(mean)
-        if text != "—" and mean.value is not None and mean.value > 0:
-            return "+" + text
-        return text
-
-
-def _hours(value: float) -> str:
-    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
-
-
-def _days(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-
+from peerdesk.reports.outcome_cells import HIDDEN, Cells
+from peerdesk.reports.outcome_tables import FigureTable
 
 # --------------------------------------------------------------------------- building blocks
 
@@ -172,74 +126,166 @@ def _section(title: str, lead: str, first: Flowable) -> list[Flowable]:
     return [KeepTogether([*parts, first])]
 
 
+def _grid(table: FigureTable, widths: Sequence[float], *, bold_last: bool = False) -> Table:
+    """A :class:`FigureTable` laid out: the first column left, the others right."""
+    align = ["LEFT", *["RIGHT"] * (len(table.header) - 1)]
+    return _table(table.header, table.rows, widths, align=align, bold_last=bold_last)
+
+
+# --------------------------------------------------------------------------- the first page
+
+
+def _front_page(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    """What a board member reads in a minute: the five headline figures beside the previous
+    period and the house's targets, the trend, the grant line and how complete the records are."""
+    period = data.figures.period
+    previous = data.previous.period if data.previous is not None else None
+    headline = tables.headline_table(data, cells)
+    story: list[Flowable] = [
+        Paragraph(
+            st.markup(
+                f"This period: {tables.period_text(period)} ({period.days} days), figures as of "
+                f"{fmt_date(period.as_of)}."
+                + (
+                    f" Previous period: {tables.period_text(previous)}, as of its last day."
+                    if previous is not None
+                    else ""
+                )
+            ),
+            st.BODY,
+        ),
+        Spacer(1, 4),
+        _grid(headline, [150, (width - 330) / 2 + 40, (width - 330) / 2 + 40, 50, 50]),
+    ]
+    trend = tables.trend_table(data, cells)
+    if trend is not None:
+        story += [
+            Spacer(1, 10),
+            Paragraph("Year by year", st.H2),
+            Paragraph(
+                st.markup(
+                    "Twelve-month years ending on the period's last day, each as its own summary "
+                    "counted it on its last day (the first as of the report date)."
+                ),
+                st.SMALL,
+            ),
+            _grid(trend, [112, *([(width - 112) / 5] * 5)]),
+        ]
+    line = tables.completeness_line(data.completeness)
+    if line:
+        story += [Spacer(1, 8), Paragraph(st.markup(line), st.SMALL)]
+    story += [Spacer(1, 10), _grant_line(data, width), *_attestation(data, width)]
+    return story
+
+
+def _grant_line(data: OutcomeSummaryData, width: float) -> Table:
+    grant = data.grant or " "
+    table = Table(
+        [
+            [
+                Paragraph("Grant or contract number", st.CELL_BOLD),
+                Paragraph(st.markup(grant), st.CELL),
+            ]
+        ],
+        colWidths=[130, width - 130],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        [("LINEBELOW", (1, 0), (1, 0), 0.6, st.MUTED), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]
+    )
+    return table
+
+
+def _attestation(data: OutcomeSummaryData, width: float) -> list[Flowable]:
+    """A block the director signs: the figures are the house's records, counted as defined."""
+    house = data.header.house_name
+    lines = [
+        [Paragraph(label, st.CELL_BOLD), Paragraph(" ", st.CELL)]
+        for label in ("Signature", "Name", "Title", "Date")
+    ]
+    table = Table(lines, colWidths=[80, width * 0.55], rowHeights=[26] * len(lines), hAlign="LEFT")
+    table.setStyle(
+        [("LINEBELOW", (1, 0), (1, -1), 0.6, st.MUTED), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]
+    )
+    return [
+        KeepTogether(
+            [
+                Paragraph("Attestation", st.H2),
+                Paragraph(
+                    st.markup(
+                        f"I attest that these figures were drawn by PeerDesk from the records "
+                        f"of {house} for the period shown, counted as \u201cHow these figures are "
+                        "counted\u201d sets out, and that to the best of my knowledge those "
+                        "records are complete and accurate."
+                    ),
+                    st.BODY,
+                ),
+                Spacer(1, 4),
+                table,
+            ]
+        )
+    ]
+
+
 # --------------------------------------------------------------------------- sections
 
 
-def _headline_checkpoint(figures: OutcomeFigures) -> int | None:
-    days = [c.days for c in figures.retention]
-    if 90 in days:
-        return 90
-    eligible = [c.days for c in figures.retention if c.retained.of]
-    return eligible[-1] if eligible else (days[0] if days else None)
-
-
-def _key_figures(figures: OutcomeFigures, cells: Cells, width: float) -> Table:
-    census, los, housing = figures.census, figures.length_of_stay, figures.housing
-    positive = dict(figures.discharges.by_class)[vocab.OutcomeClass.POSITIVE]
+def _key_figures(data: OutcomeSummaryData, cells: Cells, width: float) -> Table:
+    figures = data.figures
     period = figures.period
+    los = figures.length_of_stay
+    t = figures.recovery_capital.threshold
     tiles = [
         _tile(
             "Residents served",
-            cells.count(census.residents_served),
-            f"{cells.count(census.admissions)} admissions, {cells.count(census.readmissions)} "
+            cells.count("served"),
+            f"{cells.count('admissions')} admissions, {cells.count('readmissions')} "
             "of them readmissions",
         ),
         _tile(
             "In residence",
-            cells.count(census.at_as_of),
-            f"on {fmt_date(period.as_of)} ({cells.count(census.at_start)} on "
-            f"{fmt_date(period.start)})",
+            cells.count("at_as_of"),
+            f"on {fmt_date(period.as_of)} ({cells.count('at_start')} on {fmt_date(period.start)})",
         ),
     ]
-    day = _headline_checkpoint(figures)
-    checkpoint = next((c for c in figures.retention if c.days == day), None)
-    if checkpoint is not None:
+    day = headline_checkpoint(data.checkpoints)
+    if day is not None:
+        k = f"ret{day}."
         tiles.append(
             _tile(
-                f"{checkpoint.days}-day retention",
-                cells.percent(checkpoint.retained),
-                f"{cells.share(checkpoint.retained)} eligible admissions",
+                f"{day}-day retention",
+                cells.percent(k + "retained", k + "eligible"),
+                f"{cells.share(k + 'retained', k + 'eligible')} eligible admissions",
             )
         )
+    hidden = cells.hidden("dis.total")
     tiles += [
         _tile(
             "Positive discharges",
-            cells.percent(positive),
-            f"{cells.share(positive)} discharges",
+            cells.percent("dis.class.positive", "dis.total"),
+            f"{cells.share('dis.class.positive', 'dis.total')} discharges",
         ),
         _tile(
             "Median length of stay",
-            "—"
-            if los.median_days is None or cells.hidden(los.discharges)
-            else f"{_days(los.median_days)} days",
-            f"mean {_days(los.mean_days) if not cells.hidden(los.discharges) else '—'} days, "
-            f"{cells.count(los.discharges)} discharges",
+            "—" if los.median_days is None or hidden else f"{tables.days(los.median_days)} days",
+            f"mean {'—' if hidden else tables.days(los.mean_days)} days, "
+            f"{cells.count('dis.total')} discharges",
         ),
         _tile(
             "Exits to stable housing",
-            cells.percent(housing.exits_stable),
-            f"{cells.share(housing.exits_stable)} discharges",
+            cells.percent("hs.stable", "dis.total"),
+            f"{cells.share('hs.stable', 'dis.total')} discharges",
         ),
         _tile(
-            f"BARC-10 at or above {figures.recovery_capital.threshold}",
-            cells.percent(figures.recovery_capital.at_threshold_latest),
-            f"{cells.share(figures.recovery_capital.at_threshold_latest)} at their latest score;"
-            f" {cells.share(figures.recovery_capital.at_threshold_first)} at their first",
+            f"BARC-10 at or above {t}",
+            cells.percent("barc.latest_at", "barc.paired"),
+            f"{cells.share('barc.latest_at', 'barc.paired')} at their latest score;"
+            f" {cells.share('barc.first_at', 'barc.paired')} at their first",
         ),
         _tile(
             "Peer support sessions",
             f"{figures.dose.sessions:,}",
-            f"{_hours(figures.dose.hours)} hours; "
+            f"{tables.hours(figures.dose.hours)} hours; "
             + (
                 f"{figures.dose.per_resident_month:.1f} per resident per month"
                 if figures.dose.per_resident_month is not None
@@ -250,94 +296,78 @@ def _key_figures(figures: OutcomeFigures, cells: Cells, width: float) -> Table:
     return _tiles(tiles, width)
 
 
-def _retention(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]:
+def _retention(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    figures = data.figures
     checkpoints = figures.retention
+    fractions: list[float | None] = []
+    labels: list[str] = []
+    for c in checkpoints:
+        view = cells.view(f"c{c.days}.") if c.days in data.late_cohorts else cells
+        k = f"ret{c.days}."
+        if not view.value(k + "eligible"):
+            fractions.append(0.0)
+            labels.append("none yet")
+        else:
+            fractions.append(view.fraction(k + "retained", k + "eligible"))
+            labels.append(view.percent(k + "retained", k + "eligible"))
     chart = charts.percent_bars(
-        "Retained at each checkpoint",
-        [f"{c.days} days" for c in checkpoints],
-        [0.0 if not c.retained.of else cells.fraction(c.retained) for c in checkpoints],
-        [cells.percent(c.retained) if c.retained.of else "none yet" for c in checkpoints],
-        width=width * 0.46,
+        "Retained at day N",
+        [str(c.days) for c in checkpoints],
+        fractions,
+        labels,
+        width=width * 0.28,
         height=150,
     )
-    rows = [
-        [
-            f"{c.days} days",
-            cells.count(c.retained.of),
-            cells.count(c.still_here),
-            cells.count(c.positive_early),
-            cells.percent(c.retained),
-        ]
-        for c in checkpoints
+    table = tables.retention_table(data, cells)
+    notes = [
+        f"{cells.count('admissions')} admissions in the period. An admission is eligible once "
+        "intake plus the checkpoint's days falls on or before the report date."
     ]
-    table = _table(
-        ["Checkpoint", "Eligible", "Still here", "Left positively", "Retained"],
-        rows,
-        [60, 52, 52, 62, 52],
-        align=["LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"],
-    )
-    admitted = checkpoints[0].admissions if checkpoints else figures.census.admissions
-    note = Paragraph(
-        st.markup(
-            f"{cells.count(admitted)} admissions in the period. An admission is eligible once "
-            "intake plus the checkpoint's days falls on or before the report date."
-        ),
-        st.SMALL,
-    )
-    return _section(
+    if data.late_cohorts:
+        notes.append(
+            "Where no admission of the period has reached a checkpoint yet, the admissions "
+            "that reached it during the period are counted instead: those admitted that many "
+            "days before, in the dates shown."
+        )
+    story = _section(
         "Retention",
-        "Of the admissions in the period that had reached each checkpoint by "
+        "Of the admissions that had reached each checkpoint by "
         f"{fmt_date(figures.period.as_of)}, the share still in residence on that day or "
-        "discharged with a positive outcome before it.",
-        _side_by_side(chart, [table, Spacer(1, 4), note], width, 0.47),
-    )
+        "discharged with a positive outcome on or before it.",
+        _side_by_side(
+            chart,
+            [_table(table.header, table.rows, [56, 128, 50, 50, 62, 50],
+                    align=["LEFT", "LEFT", *["RIGHT"] * 4]), Spacer(1, 4),
+             *(Paragraph(st.markup(n), st.SMALL) for n in notes)],
+            width,
+            0.3,
+        ),
+    )  # fmt: skip
+    return story
 
 
-def _discharges(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]:
+def _discharges(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    figures = data.figures
     outcomes = figures.discharges
-    los = figures.length_of_stay
     reasons = [r for r, share in outcomes.by_reason if share.count or r.value != "other"]
-    counts = dict(outcomes.by_reason)
     chart = charts.count_bars(
         "Discharges by reason",
         [r.label for r in reasons],
-        [None if cells.hidden(counts[r].count) else counts[r].count for r in reasons],
+        [
+            None if cells.hidden(f"dis.reason.{r.value}") else cells.value(f"dis.reason.{r.value}")
+            for r in reasons
+        ],
         [st.OUTCOME_COLOURS[r.default_outcome] for r in reasons],
         width=width * 0.5,
         height=42 + 17 * len(reasons),
         legend=[(st.OUTCOME_COLOURS[c], c.label) for c in vocab.OutcomeClass],
     )
-    class_rows = [
-        [outcome.label, cells.count(share.count), cells.percent(share)]
-        for outcome, share in outcomes.by_class
-    ]
-    class_rows.append(["All discharges", cells.count(outcomes.total), ""])
-    table = _table(
-        ["Outcome class", "Discharges", "Share"],
-        class_rows,
-        [100, 62, 52],
-        align=["LEFT", "RIGHT", "RIGHT"],
-        bold_last=True,
-    )
-    hidden = cells.hidden(los.discharges)
-    stay_rows = [
-        ["Median", "—" if hidden else f"{_days(los.median_days)} days"],
-        ["Mean", "—" if hidden else f"{_days(los.mean_days)} days"],
-    ]
-    if cells.identified:  # two residents' exact stays: never in the de-identified copy
-        stay_rows.append(
-            [
-                "Shortest – longest",
-                "—"
-                if los.shortest_days is None
-                else f"{los.shortest_days} – {los.longest_days} days",
-            ]
-        )
-    stay_table = _table(["Length of stay", "Of the discharges"], stay_rows, [100, 114])
     right: list[Flowable] = [
-        table,
+        _grid(tables.discharge_class_table(figures, cells), [100, 62, 52], bold_last=True),
         Spacer(1, 8),
-        stay_table,
+        _table(
+            *_header_rows(tables.stay_table(figures, cells)), [100, 114], align=["LEFT", "RIGHT"]
+        ),
         Spacer(1, 3),
         Paragraph(
             "Bars are coloured by the class a reason usually has; the table counts each "
@@ -347,55 +377,34 @@ def _discharges(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flo
     ]
     return _section(
         "Discharges and length of stay",
-        f"{cells.count(outcomes.total)} discharges dated in the period, by reason and by "
+        f"{cells.count('dis.total')} discharges dated in the period, by reason and by "
         "outcome class.",
         _side_by_side(chart, right, width, 0.52),
     )
 
 
-def _housing(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]:
-    housing = figures.housing
-    rows = [
-        [
-            "Left to stable housing",
-            cells.share(housing.exits_stable),
-            cells.percent(housing.exits_stable),
-        ],
-        [
-            "Came from homelessness",
-            cells.share(housing.entered_homeless),
-            cells.percent(housing.entered_homeless),
-        ],
-        [
-            "… of whom left to stable housing",
-            cells.share(housing.homeless_to_stable),
-            cells.percent(housing.homeless_to_stable),
-        ],
-    ]
+def _header_rows(table: FigureTable) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    return table.header, table.rows
+
+
+def _housing(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
     return _section(
         "Housing stability",
         "Where residents discharged in the period went, beside where they came from. Stable "
         "means recovery housing or permanent housing.",
-        _table(
-            ["Of the discharges in the period", "Residents", "Share"],
-            rows,
-            [width - 180, 110, 70],
-            align=["LEFT", "RIGHT", "RIGHT"],
-        ),
+        _grid(tables.housing_table(cells), [width - 180, 110, 70]),
     )
 
 
-def _scores(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]:
+def _scores(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    figures = data.figures
     capital = figures.recovery_capital
     change = capital.change
-    motivation = figures.motivation
+    hidden = cells.hidden("barc.paired")
     chart = charts.score_bars(
         "BARC-10, mean of first and latest scores",
         ["First score", "Latest score"],
-        [
-            None if cells.hidden(change.first.of) else change.first.value,
-            None if cells.hidden(change.latest.of) else change.latest.value,
-        ],
+        [None if hidden else change.first.value, None if hidden else change.latest.value],
         width=width * 0.4,
         height=150,
         low=10,
@@ -403,31 +412,9 @@ def _scores(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowabl
         threshold=capital.threshold,
         threshold_label=f"{capital.threshold}: marker of sustained remission",
     )
-    rows = [
-        ["Residents with two scored days", cells.count(change.first.of), ""],
-        ["Mean first score", cells.mean(change.first), ""],
-        ["Mean latest score", cells.mean(change.latest), cells.signed_mean(change.change)],
-        [
-            f"At or above {capital.threshold} at first",
-            cells.share(capital.at_threshold_first),
-            cells.percent(capital.at_threshold_first),
-        ],
-        [
-            f"At or above {capital.threshold} at latest",
-            cells.share(capital.at_threshold_latest),
-            cells.percent(capital.at_threshold_latest),
-        ],
-        ["Improved", cells.share(change.improved), cells.percent(change.improved)],
-    ]
-    table = _table(
-        ["BARC-10 (10–60)", "Residents", "Change"],
-        rows,
-        [150, 70, 56],
-        align=["LEFT", "RIGHT", "RIGHT"],
-    )
     note = Paragraph(
         st.markup(
-            f"{cells.count(change.residents_scored)} residents had a BARC-10 in the period; "
+            f"{cells.count('barc.scored')} residents had a BARC-10 in the period; "
             "those scored only once are not in the comparison."
         ),
         st.SMALL,
@@ -436,39 +423,28 @@ def _scores(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowabl
         "Recovery capital and motivation",
         "Each resident's first score in the period against their latest, for residents scored "
         "on at least two different days.",
-        _side_by_side(chart, [table, Spacer(1, 3), note], width, 0.42),
+        _side_by_side(
+            chart,
+            [
+                _grid(tables.recovery_capital_table(figures, cells), [150, 70, 56]),
+                Spacer(1, 3),
+                note,
+            ],
+            width,
+            0.42,
+        ),
     )
     story.append(Spacer(1, 8))
-    motivation_rows = [
-        [
-            "Residents with two scored days",
-            cells.count(motivation.first.of),
-            f"of {cells.count(motivation.residents_scored)} scored",
-        ],
-        [
-            "Mean first and latest score",
-            f"{cells.mean(motivation.first)} to {cells.mean(motivation.latest)}",
-            cells.signed_mean(motivation.change),
-        ],
-        ["Improved", cells.share(motivation.improved), cells.percent(motivation.improved)],
-        ["No change", cells.share(motivation.unchanged), cells.percent(motivation.unchanged)],
-        ["Lower", cells.share(motivation.worse), cells.percent(motivation.worse)],
-    ]
     story.append(
         KeepTogether(
             [
                 Paragraph("Motivation (readiness ruler, 0–10)", st.H2),
-                _table(
-                    ["Readiness to change", "Residents", ""],
-                    motivation_rows,
-                    [width - 210, 120, 90],
-                    align=["LEFT", "RIGHT", "RIGHT"],
-                ),
+                _grid(tables.motivation_table(figures, cells), [width - 210, 120, 90]),
                 Spacer(1, 2),
                 Paragraph(
                     st.markup(
-                        f"From {motivation.scores:,} ratings: readiness assessments and the "
-                        "ruler asked at peer support sessions. Several on one day count as "
+                        f"From {figures.motivation.scores:,} ratings: readiness assessments and "
+                        "the ruler asked at peer support sessions. Several on one day count as "
                         "that day's average."
                     ),
                     st.SMALL,
@@ -479,28 +455,16 @@ def _scores(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowabl
     return story
 
 
-def _satisfaction(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]:
-    rated = figures.satisfaction
-    total = rated.mean.of
-    row = [cells.count(share.count) for _, share in rated.distribution]
-    percents = [cells.percent(share) for _, share in rated.distribution]
-    table = _table(
-        ["", *(f"Rated {r}" for r, _ in rated.distribution), "All ratings", "Mean"],
-        [
-            ["Ratings", *row, cells.count(total), cells.mean(rated.mean, 2)],
-            ["Share", *percents, "", ""],
-        ],
-        [60, *([(width - 60 - 150) / 5] * 5), 80, 70],
-        align=["LEFT", *(["RIGHT"] * 7)],
-    )
+def _satisfaction(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    table = tables.satisfaction_table(data.figures, cells)
     story = _section(
         "Satisfaction",
         "Every satisfaction rating (1 = very unhappy, 5 = very happy) given in the period, at "
         "sessions and in assessments.",
-        table,
+        _grid(table, [60, *([(width - 60 - 150) / 5] * 5), 80, 70]),
     )
     story.append(
-        Paragraph(st.markup(f"Given by {cells.count(rated.residents)} residents."), st.SMALL)
+        Paragraph(st.markup(f"Given by {cells.count('sat.residents')} residents."), st.SMALL)
     )
     return story
 
@@ -517,12 +481,13 @@ def _buckets(months: Sequence[MonthDose]) -> list[tuple[str, list[MonthDose]]]:
     return list(buckets.items())
 
 
-def _dose(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]:
+def _dose(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    figures = data.figures
     dose = figures.dose
     lead = (
-        f"{dose.sessions:,} sessions ({_hours(dose.hours)} hours of mentors' time) with "
-        f"{dose.attendances:,} attendances ({_hours(dose.attendee_hours)} resident hours), "
-        f"reaching {cells.count(dose.residents_reached)} residents. "
+        f"{dose.sessions:,} sessions ({tables.hours(dose.hours)} hours of mentors' time) with "
+        f"{dose.attendances:,} attendances ({tables.hours(dose.attendee_hours)} resident hours), "
+        f"reaching {cells.count('dose.reached')} residents. "
         + (
             f"On average each resident attended {dose.per_resident_month:.1f} sessions per "
             f"month in residence ({dose.attendances:,} attendances over "
@@ -561,109 +526,45 @@ def _dose(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]
         )
     )
     story.append(Spacer(1, 6))
-    type_rows = [
-        [r.label, f"{r.sessions:,}", _hours(r.hours), f"{r.attendances:,}"] for r in dose.by_type
-    ]
-    format_rows = [
-        [r.label, f"{r.sessions:,}", _hours(r.hours), f"{r.attendances:,}"] for r in dose.by_format
-    ]
-    format_rows.append(
-        ["All sessions", f"{dose.sessions:,}", _hours(dose.hours), f"{dose.attendances:,}"]
-    )
+    by_type, by_format, _by_month, *by_mentor = tables.support_tables(figures, cells)
     half = (width - 12) / 2
     widths = [half - 150, 50, 45, 55]
-    header = ["Sessions", "Hours", "Attended"]
     story.append(
-        _side_by_side(
-            _table(["Support type", *header], type_rows, widths, align=["LEFT", *["RIGHT"] * 3]),
-            _table(
-                ["Format", *header],
-                format_rows,
-                widths,
-                align=["LEFT", *["RIGHT"] * 3],
-                bold_last=True,
-            ),
-            width,
-        )
+        _side_by_side(_grid(by_type, widths), _grid(by_format, widths, bold_last=True), width)
     )
-    story.append(Spacer(1, 8))
-    # Per-mentor rows only when identified: numbered, a staff list would still tell who is who.
-    mentor_rows = [
-        [r.label, f"{r.sessions:,}", _hours(r.hours), f"{r.attendances:,}"] for r in dose.by_mentor
-    ]
-    if mentor_rows and cells.identified:
+    if by_mentor:  # identified only
         # A long list (a house with years of staff turnover) may run over the page; its
         # header row repeats, and the heading stays with the first rows.
         story += [
+            Spacer(1, 8),
             CondPageBreak(90),
             Paragraph("By peer mentor", st.H2),
-            _table(
-                ["Peer mentor", *header],
-                mentor_rows,
-                [width - 200, 60, 60, 80],
-                align=["LEFT", "RIGHT", "RIGHT", "RIGHT"],
-            ),
+            _grid(by_mentor[0], [width - 200, 60, 60, 80]),
         ]
     return story
 
 
-def _supervision_totals(figures: OutcomeFigures, cells: Cells) -> list[Flowable]:
-    """The de-identified copy: the house's totals only. Even numbered, one row per peer mentor
-    would tell anyone with the staff list whose supervision is overdue."""
+def _supervision(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    figures = data.figures
     sup = figures.supervision
     period = figures.period
-    mentors = len(sup.mentors)
-    rows = [
-        ["Peer mentors who worked in the period", cells.count(mentors)],
-        [f"Overdue on {fmt_date(period.as_of)} (or their last day)", cells.share(sup.overdue)],
-        ["Supervisions in the period", f"{sum(m.supervisions for m in sup.mentors):,}"],
-        ["Hours of supervision", _hours(sum(m.hours for m in sup.mentors))],
-        ["Training hours, 12 months to the report date",
-         _hours(sum(m.training_hours for m in sup.mentors))],
-        [f"Credentials expired or expiring within {sup.warning_days} days",
-         cells.count(len(sup.credentials_expiring))],
-    ]  # fmt: skip
-    return _section(
-        "Supervision and training of peer mentors",
-        "The house's totals, for every peer mentor who worked with the house in the period; "
-        "the identified summary has one row per mentor.",
-        _table(["", "Total"], rows, [300, 90], align=["LEFT", "RIGHT"]),
-    )
-
-
-def _supervision(figures: OutcomeFigures, cells: Cells, width: float) -> list[Flowable]:
-    sup = figures.supervision
-    period = figures.period
+    found = tables.supervision_tables(figures, cells)
     if not cells.identified:
-        return _supervision_totals(figures, cells)
-    rows = [
-        [
-            m.mentor_name,
-            str(m.supervisions),
-            _hours(m.hours),
-            fmt_date(m.last_supervision) if m.last_supervision else "none",
-            str(m.days_since_last) if m.days_since_last is not None else "—",
-            "Overdue" if m.overdue else "On track",
-            _hours(m.training_hours),
-        ]
-        for m in sup.mentors
-    ]
+        return _section(
+            "Supervision and training of peer mentors",
+            "The house's totals, for every peer mentor who worked with the house in the period; "
+            "the identified summary has one row per mentor.",
+            _grid(found[0], [300, 90]),
+        )
+    mentors, credentials = found
     first: Flowable = (
         _table(
-            [
-                "Peer mentor",
-                "Supervisions",
-                "Hours",
-                "Last",
-                "Days since",
-                "Cadence",
-                "Training hours",
-            ],
-            rows,
+            mentors.header,
+            mentors.rows,
             [width - 372, 70, 44, 70, 54, 60, 74],
             align=["LEFT", "RIGHT", "RIGHT", "LEFT", "RIGHT", "LEFT", "RIGHT"],
         )
-        if rows
+        if mentors.rows
         else st.paragraph("No peer mentor worked with the house in the period.", st.BODY)
     )
     story = _section(
@@ -676,27 +577,12 @@ def _supervision(figures: OutcomeFigures, cells: Cells, width: float) -> list[Fl
         first,
     )
     story.append(Spacer(1, 6))
-    if sup.credentials_expiring:
-        lines = [
-            [
-                c.mentor_name,
-                c.name,
-                fmt_date(c.expires_on),
-                "expired" if c.expired else f"in {(c.expires_on - period.as_of).days} days",
-            ]
-            for c in sup.credentials_expiring
-        ]
+    if credentials.rows:
         story.append(
             KeepTogether(
                 [
-                    Paragraph(
-                        f"Credentials expired or expiring within {sup.warning_days} days", st.H2
-                    ),
-                    _table(
-                        ["Peer mentor", "Credential", "Expires", ""],
-                        lines,
-                        [width - 330, 190, 70, 70],
-                    ),
+                    Paragraph(credentials.title, st.H2),
+                    _table(credentials.header, credentials.rows, [width - 330, 190, 70, 70]),
                 ]
             )
         )
@@ -709,6 +595,29 @@ def _supervision(figures: OutcomeFigures, cells: Cells, width: float) -> list[Fl
     return story
 
 
+def _comparison(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    table = tables.comparison_table(data, cells)
+    if table is None:
+        return []
+    return _section(
+        "Compared with the previous period",
+        "Each figure beside the same figure for the period of the same length just before, "
+        "as that period's own summary counted it on its last day.",
+        _grid(table, [width - 300, 150, 150]),
+    )
+
+
+def _completeness(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    if data.completeness is None:
+        return []
+    return _section(
+        "Records behind the figures",
+        "A figure is only as good as the records it counts: how many lack a field it rests on. "
+        "A missing living situation at exit counts as not stable.",
+        _grid(tables.completeness_table(data.completeness, cells), [width - 270, 110, 80, 80]),
+    )
+
+
 DEFINITIONS = (
     ("Period", "Both dates included. Admissions are stays: a readmission is a new admission."),
     (
@@ -717,10 +626,17 @@ DEFINITIONS = (
         "does not count.",
     ),
     (
+        "Previous period and trend",
+        "The previous period has the same number of days and ends the day before this one; "
+        "each twelve-month year of the trend ends on this period's last day or a year before "
+        "it. Each is counted as its own summary counted it on its last day.",
+    ),
+    (
         "Retention at N days",
         "Of admissions in the period whose intake plus N days is on or before the report "
         "date: still in residence on day N, or discharged with a positive outcome on or "
-        "before day N.",
+        "before day N. Where no admission of the period has reached day N, those admitted N "
+        "days before the period, up to N days before the report date, are counted instead.",
     ),
     (
         "Length of stay",
@@ -739,10 +655,18 @@ DEFINITIONS = (
         "365.25 days over 12).",
     ),
     (
+        "Targets",
+        "The house's own, from House settings: met when the figure as printed (a whole "
+        "percentage, or days) is at or above the target; a hidden figure is neither.",
+    ),
+    (
         "Small numbers",
-        "In the de-identified summary, counts of 1 to 4 people (residents or peer mentors) are "
-        "shown as <5, with the percentages and averages built on them; peer mentors appear only "
-        "in the house's totals, and no single stay is printed, so no one can be recognised.",
+        f"In the de-identified summary a count of 1 to 4 people (residents or peer mentors) is "
+        f"shown as {HIDDEN}, and so is every other count it could be worked out from (a total "
+        "less the rest, a percentage, the same count in another table or another period), with "
+        "the percentages and averages built on them. A hidden count of 5 or more looks the "
+        "same, so none can be told apart. Peer mentors appear only in the house's totals, and "
+        "no single stay is printed.",
     ),
 )
 
@@ -759,31 +683,28 @@ def _definitions(width: float) -> list[Flowable]:
 
 
 def outcome_summary_story(data: OutcomeSummaryData, width: float) -> list[Flowable]:
-    figures = data.figures
-    cells = Cells(data.identified)
-    period = figures.period
+    cells = Cells.of(data)
     mode = (
         "Identified: exact counts and peer mentors' names. Keep it with the house's confidential "
         "records."
         if data.identified
-        else "De-identified: no resident or peer mentor is named or listed one by one, and "
-        "counts of 1 to 4 people are shown as <5."
+        else f"De-identified: no resident or peer mentor is named or listed one by one; a count "
+        f"of 1 to 4 people, and any figure it could be worked out from, is shown as {HIDDEN}."
     )
     story: list[Flowable] = [
         Paragraph("Outcome summary", st.TITLE),
-        Paragraph(
-            st.markup(
-                f"{data.header.house_name} · {fmt_date(period.start)} to {fmt_date(period.end)}"
-                f" ({period.days} days) · figures as of {fmt_date(period.as_of)}"
-            ),
-            st.SUBTITLE,
-        ),
-        _key_figures(figures, cells, width),
-        Spacer(1, 3),
+        Paragraph(st.markup(data.header.house_name), st.SUBTITLE),
+        *_front_page(data, cells, width),
+        Spacer(1, 4),
         Paragraph(st.markup(mode), st.SMALL),
+        PageBreak(),
+        Paragraph("Key figures", st.H1),
+        _key_figures(data, cells, width),
     ]
-    for section in (_retention, _discharges, _housing, _scores, _satisfaction, _dose, _supervision):
-        story += section(figures, cells, width)
+    sections = (_retention, _discharges, _housing, _scores, _satisfaction, _dose, _supervision,
+                _comparison, _completeness)  # fmt: skip
+    for section in sections:
+        story += section(data, cells, width)
     story += _definitions(width)
     return story
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sqlite3
 from pathlib import Path
@@ -173,3 +174,32 @@ def test_user_errors_exit_1_with_one_sentence(
 def test_a_missing_output_folder_is_a_user_error(house: Path, tmp_path: Path) -> None:
     result = run("--db", house, "export", "outcomes", "--out", tmp_path / "no" / "summary.pdf")
     assert_one_sentence(result, "does not exist")
+
+
+def test_the_outcome_summary_as_csv_files_hides_what_the_pdf_hides(
+    db_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "tables"
+    pdf = tmp_path / "summary.pdf"
+    args = ["--db", str(db_copy), "export", "outcomes", "--grant", "TI-26-004"]
+    assert main([*args, "--csv", str(folder), "--out", str(pdf)]) == 0
+    said = capsys.readouterr().out
+    assert f"as CSV files) written to {folder}" in said and f"written to {pdf}" in said
+    names = {p.stem for p in folder.glob("*.csv")}
+    assert {"period", "headline", "trend", "census", "retention", "discharges_by_reason",
+            "discharges_by_class", "housing", "recovery_capital", "motivation", "satisfaction",
+            "support_by_type", "support_by_month", "supervision", "comparison",
+            "completeness"} <= names  # fmt: skip
+    assert "support_by_mentor" not in names and "credentials" not in names
+    with (folder / "period.csv").open(encoding="utf-8") as handle:
+        about = dict(csv.reader(handle))
+    assert about["copy"] == "de-identified" and about["grant"] == "TI-26-004"
+    text = " ".join(pages(pdf))
+    assert "TI-26-004" in text
+    # Every count the CSV hides is hidden on the page too: the census as an example.
+    with (folder / "census.csv").open(encoding="utf-8") as handle:
+        census = dict(list(csv.reader(handle))[1:])
+    served = census["Residents served"]
+    assert f"RESIDENTS SERVED {served}" in text
+    assert main(["--db", str(db_copy), "export", "outcomes"]) == 2
+    assert "--out FILE.pdf, --csv FOLDER" in capsys.readouterr().err

@@ -147,3 +147,35 @@ def test_the_settings_form_is_labelled_and_its_keys_do_not_clash(
     dialog.show()
     assert control_problems(dialog) == []
     assert dialog.ok_button.text() == "&Save"
+
+
+def test_outcome_targets_are_set_in_the_window_and_printed_met_or_not(
+    qtbot: QtBot, house: Database, tmp_path: Path
+) -> None:
+    """A new house has no targets; an administrator sets two, and 0 leaves one unset."""
+    from peerdesk.core import report_data as rd
+
+    window = window_for(qtbot, house, tmp_path, "boss")
+    found: dict[str, object] = {}
+
+    def set_targets(dialog: HouseSettingsDialog) -> None:
+        found["shown"] = [dialog.spins[k].value() for k in dialog.spins if k.startswith("target")]
+        dialog.spins["target_retention_percent"].setValue(60)
+        dialog.spins["target_median_stay_days"].setValue(90)
+        dialog.ok_button.click()
+
+    open_the_dialog(window, set_targets)
+    assert found["shown"] == [0, 0, 0, 0, 0]
+    with house.read() as s:
+        targets = settings_service.get_settings(s).targets
+        data = rd.gather_outcome_summary(s, Actor.local_administrator(), rd.OutcomeOptions())
+    assert targets.retention_percent == 60 and targets.median_stay_days == 90
+    assert targets.positive_percent is None
+    from peerdesk.reports.outcome_cells import Cells
+    from peerdesk.reports.outcome_tables import headline_table
+
+    rows = {row[0]: row for row in headline_table(data, Cells.of(data)).rows}
+    # An empty house: nothing to compare, so a target is neither met nor missed.
+    assert rows["Retained at 90 days"][3:] == ("at least 60%", "cannot be shown")
+    assert rows["Median length of stay"][3:] == ("at least 90 days", "cannot be shown")
+    assert rows["Positive discharges"][3:] == ("none set", "")

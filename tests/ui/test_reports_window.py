@@ -214,6 +214,7 @@ def test_options_are_remembered_between_runs_but_not_the_risky_ones(
     outcomes = dialog.pages["outcomes"]
     outcomes.start.set_date(dt.date(2026, 1, 1))
     outcomes.identified.setChecked(True)
+    outcomes.grant.setText("TI-26-004")
     press_preview(qtbot, dialog).discard()
 
     dialog = open_dialog(qtbot, parent, ctx, "signin")
@@ -230,7 +231,10 @@ def test_options_are_remembered_between_runs_but_not_the_risky_ones(
     assert again.request().options == rd.SignInOptions("House meeting", TODAY, "", "", True, 4)
     assert again.pages["roster"].options() == rd.RosterOptions(rd.RosterGrouping.ROOM, True)
     # The chosen period stays; "identified" does not: the summary starts de-identified.
-    assert again.pages["outcomes"].options() == rd.OutcomeOptions(dt.date(2026, 1, 1), TODAY)
+    # The grant number stays too (the same funder, report after report).
+    assert again.pages["outcomes"].options() == rd.OutcomeOptions(
+        dt.date(2026, 1, 1), TODAY, grant="TI-26-004"
+    )
 
 
 # --------------------------------------------------------------------------- drawing

@@ -164,6 +164,8 @@ def test_the_heading_and_in_residence_speak_of_the_same_day(db: Database, today:
         data = kind.gather(s, ADMIN, options)
     out = io.BytesIO()
     kind.render(out, data, None)
-    first = " ".join((PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text()).split())
-    assert "as of 31 Oct 2024" in first
-    assert "IN RESIDENCE 1 on 31 Oct 2024" in first, first[:600]
+    pages = PdfReader(io.BytesIO(out.getvalue())).pages
+    first = " ".join(pages[0].extract_text().split())
+    key_figures = " ".join(pages[1].extract_text().split())
+    assert "figures as of 31 Oct 2024" in first
+    assert "IN RESIDENCE 1 on 31 Oct 2024" in key_figures, key_figures[:600]

@@ -41,7 +41,20 @@ def _to_dto(row: HouseSettings) -> dto.HouseSettings:
         backup_warning_days=row.backup_warning_days,
         autolock_minutes=row.autolock_minutes,
         is_demo=row.is_demo,
+        targets=dto.OutcomeTargets(
+            **{name: getattr(row, f"target_{name}") or None for name in TARGET_FIELDS}
+        ),
     )
+
+
+# The outcome targets, each a column ``target_<name>`` of the settings row (0: none set).
+TARGET_FIELDS = (
+    "retention_percent",
+    "positive_percent",
+    "housing_percent",
+    "barc_percent",
+    "median_stay_days",
+)
 
 
 def parse_checkpoints(text: str) -> tuple[int, ...]:
@@ -86,6 +99,11 @@ class SettingsChange:
     backup_warning_days: int | None = None
     autolock_minutes: int | None = None
     is_demo: bool | None = None
+    target_retention_percent: int | None = None
+    target_positive_percent: int | None = None
+    target_housing_percent: int | None = None
+    target_barc_percent: int | None = None
+    target_median_stay_days: int | None = None
 
 
 # The numeric settings: their label and the lowest and highest value allowed (the window's
@@ -98,6 +116,11 @@ LIMITS: dict[str, tuple[str, int, int]] = {
     "backups_to_keep": ("Backups to keep on the drive", 1, 1000),
     "backup_warning_days": ("Days before an old backup is flagged", 1, 365),
     "autolock_minutes": ("Minutes before the window locks", 1, 240),
+    "target_retention_percent": ("Retention target (%)", 0, 100),
+    "target_positive_percent": ("Positive discharges target (%)", 0, 100),
+    "target_housing_percent": ("Exits to stable housing target (%)", 0, 100),
+    "target_barc_percent": ("BARC-10 target (%)", 0, 100),
+    "target_median_stay_days": ("Median length of stay target (days)", 0, 3650),
 }
 
 

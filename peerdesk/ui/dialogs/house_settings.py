@@ -17,7 +17,7 @@ from peerdesk.core.services.settings import LIMITS, SettingsChange
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, vocab_text
 from peerdesk.ui.widgets.choices import ChoiceCombo
-from peerdesk.ui.widgets.forms import FormSection
+from peerdesk.ui.widgets.forms import FormSection, hint_label
 
 
 class HouseSettingsDialog(FormDialog):
@@ -88,6 +88,29 @@ class HouseSettingsDialog(FormDialog):
             ),
         )
 
+        targets = FormSection(self.tr("Outcome targets"), self.errors, self.body)
+        targets.add_row_widget(
+            hint_label(
+                self.tr(
+                    "Printed beside the outcome summary's headline figures as met or not met; "
+                    "\u201cnone\u201d sets no target."
+                ),
+                self.body,
+            )
+        )
+        self._spin(
+            targets,
+            "target_retention_percent",
+            self.tr("Re&tained at 90 days (%):"),
+            self.tr("Or at the first checkpoint, when 90 days is not one."),
+        )
+        self._spin(targets, "target_positive_percent", self.tr("Positi&ve discharges (%):"))
+        self._spin(targets, "target_housing_percent", self.tr("Exits to stable housin&g (%):"))
+        self._spin(targets, "target_barc_percent", self.tr("BARC-10 at or above &47 (%):"))
+        self._spin(
+            targets, "target_median_stay_days", self.tr("Median length of stay at l&east (days):")
+        )
+
         safety = FormSection(self.tr("Backups and the lock"), self.errors, self.body)
         self._spin(safety, "backups_to_keep", self.tr("Automatic &backups to keep:"))
         self._spin(
@@ -103,7 +126,7 @@ class HouseSettingsDialog(FormDialog):
         )
 
         column = QVBoxLayout(self.body)
-        for section in (house, paper, rules, safety):
+        for section in (house, paper, rules, targets, safety):
             column.addWidget(section)
         column.addStretch(1)
         self.set_ok_text(self.tr("&Save"))
@@ -117,6 +140,8 @@ class HouseSettingsDialog(FormDialog):
         spin.setRange(low, high)
         spin.setMaximumWidth(spin.fontMetrics().horizontalAdvance("0000") * 3)
         spin.setAccessibleName(label.replace("&", "").rstrip(":"))
+        if key.startswith("target_"):
+            spin.setSpecialValueText(self.tr("none"))
         section.add_field(label, spin, key, hint=hint)
         self.spins[key] = spin
 
@@ -129,7 +154,10 @@ class HouseSettingsDialog(FormDialog):
         self.date_order.set_value(house.date_order)
         self.retention.setText(", ".join(str(d) for d in house.retention_checkpoints))
         for key, spin in self.spins.items():
-            spin.setValue(int(getattr(house, key)))
+            if key.startswith("target_"):
+                spin.setValue(getattr(house.targets, key.removeprefix("target_")) or 0)
+            else:
+                spin.setValue(int(getattr(house, key)))
 
     def change(self) -> SettingsChange:
         """What the form holds, as one change for the settings service."""

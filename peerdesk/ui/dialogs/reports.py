@@ -482,7 +482,7 @@ class OutcomesPage(OptionsPage):
             hint=self.tr("Retention counts the admissions that reached each checkpoint by then."),
         )
         self.deidentified = QRadioButton(
-            self.tr("&De-identified: no names, counts of 1 to 4 shown as <5 (for funders)"), self
+            self.tr("&De-identified: no names, counts of 1 to 4 hidden as * (for funders)"), self
         )
         self.identified = QRadioButton(
             self.tr("&Identified: peer mentors named, exact counts (for the house only)"), self
@@ -490,6 +490,16 @@ class OutcomesPage(OptionsPage):
         for button in (self.deidentified, self.identified):
             button.setAccessibleName(button.text().replace("&", ""))
             self.section.add_row_widget(button)
+        self.grant = QLineEdit(self)
+        self.grant.setMaxLength(80)
+        self.grant.setPlaceholderText(self.tr("for example: TI-26-004"))
+        self.grant.setText(str(self.ctx.settings.value(f"{KEY}/outcomes/grant", "") or ""))
+        self.add_field(
+            self.tr("Gra&nt or contract number:"),
+            self.grant,
+            "grant",
+            hint=self.tr("Printed on the first page, above the attestation; may stay empty."),
+        )
         self.mode = QButtonGroup(self)
         self.mode.addButton(self.deidentified)
         self.mode.addButton(self.identified)
@@ -507,6 +517,7 @@ class OutcomesPage(OptionsPage):
             end=self.end.date(),
             as_of=self.as_of.date(),
             identified=self.identified.isChecked(),
+            grant=self.grant.text(),
         )
 
     def set_options(self, options: rd.OutcomeOptions) -> None:
@@ -515,12 +526,14 @@ class OutcomesPage(OptionsPage):
         if options.end is not None:
             self.end.set_date(options.end)
         self.as_of.set_date(options.as_of)
+        self.grant.setText(options.grant)
         if self.identified.isEnabled() or not options.identified:
             (self.identified if options.identified else self.deidentified).setChecked(True)
 
     def remember(self, settings: QSettings) -> None:
         options = self.options()
         self.remember_period(settings, "outcomes", options.start, options.end)
+        settings.setValue(f"{KEY}/outcomes/grant", options.grant)
 
     def names_residents(self) -> bool:
         return self.identified.isChecked()
