@@ -15,7 +15,12 @@ import dataclasses
 
 from peerdesk.core import vocab
 from peerdesk.core.disclosure import Ledger, cells_to_hide, period_equations
-from peerdesk.core.outcome_history import LateCohort, YearFigures, headline_checkpoint
+from peerdesk.core.outcome_history import (
+    Completeness,
+    LateCohort,
+    YearFigures,
+    headline_checkpoint,
+)
 from peerdesk.core.outcomes import Mean, OutcomeFigures, Period, Share
 from peerdesk.core.report_data import OutcomeSummaryData
 
@@ -109,6 +114,8 @@ def summary_ledger(data: OutcomeSummaryData) -> Ledger:
     figures = data.figures
     periods: dict[str, Period] = {"": figures.period}
     _period_cells(ledger, figures)
+    if data.completeness is not None:
+        _completeness_cells(ledger, data.completeness)
     if data.previous is not None:
         _comparison_cells(ledger, data.previous, "prev.")
         periods["prev."] = data.previous.period
@@ -200,6 +207,16 @@ def _period_cells(ledger: Ledger, f: OutcomeFigures, p: str = "") -> None:
     ledger.add(f"{p}sup.mentors", len(sup.mentors))
     ledger.add(f"{p}sup.overdue", sup.overdue.count)
     ledger.add(f"{p}sup.credentials", len(sup.credentials_expiring))
+
+
+def _completeness_cells(ledger: Ledger, c: Completeness) -> None:
+    """Residents missing a field are residents too: a BARC-10 is given in residence, so
+    those without one are the residents served less those with one."""
+    ledger.add("miss.birth", c.no_birth_date)
+    ledger.add("miss.intake", c.no_intake_situation)
+    ledger.add("miss.barc", c.no_barc)
+    ledger.add("miss.exit", c.no_exit_situation)
+    ledger.total("served", ["barc.scored", "miss.barc"])
 
 
 def _comparison_cells(ledger: Ledger, f: OutcomeFigures, p: str) -> None:

@@ -171,7 +171,7 @@ def _front_page(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Fl
             ),
             _grid(trend, [112, *([(width - 112) / 5] * 5)]),
         ]
-    line = tables.completeness_line(data.completeness)
+    line = tables.completeness_line(data, cells)
     if line:
         story += [Spacer(1, 8), Paragraph(st.markup(line), st.SMALL)]
     story += [Spacer(1, 10), _grant_line(data, width), *_attestation(data, width)]
@@ -413,10 +413,7 @@ def _scores(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowab
         threshold_label=f"{capital.threshold}: marker of sustained remission",
     )
     note = Paragraph(
-        st.markup(
-            f"{cells.count('barc.scored')} residents had a BARC-10 in the period; "
-            "those scored only once are not in the comparison."
-        ),
+        st.markup("Residents scored only once in the period are not in the comparison."),
         st.SMALL,
     )
     story = _section(
@@ -614,7 +611,7 @@ def _completeness(data: OutcomeSummaryData, cells: Cells, width: float) -> list[
         "Records behind the figures",
         "A figure is only as good as the records it counts: how many lack a field it rests on. "
         "A missing living situation at exit counts as not stable.",
-        _grid(tables.completeness_table(data.completeness, cells), [width - 270, 110, 80, 80]),
+        _grid(tables.completeness_table(cells), [width - 270, 110, 80, 80]),
     )
 
 

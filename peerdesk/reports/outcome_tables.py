@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from peerdesk.core import vocab
-from peerdesk.core.outcome_history import Completeness, YearFigures, headline_checkpoint
+from peerdesk.core.outcome_history import YearFigures, headline_checkpoint
 from peerdesk.core.outcomes import OutcomeFigures, Period
 from peerdesk.core.report_data import OutcomeSummaryData
 from peerdesk.core.services._common import fmt_date
@@ -286,6 +286,7 @@ def recovery_capital_table(figures: OutcomeFigures, cells: Cells) -> FigureTable
     change = capital.change
     t = capital.threshold
     rows = [
+        ("Residents with a BARC-10 in the period", cells.count("barc.scored"), ""),
         ("Residents with two scored days", cells.count("barc.paired"), ""),
         ("Mean first score", cells.mean(change.first, "barc.paired"), ""),
         ("Mean latest score", cells.mean(change.latest, "barc.paired"),
@@ -446,18 +447,17 @@ def _per_month(figures: OutcomeFigures) -> str:
     return NOT_SHOWN if value is None else f"{value:.1f}"
 
 
-def completeness_table(completeness: Completeness, cells: Cells) -> FigureTable:
-    """How many records lack a field the figures rest on. A missing count is a count of
-    records, not of people's answers, so it is printed as it is."""
-    c = completeness
+def completeness_table(cells: Cells) -> FigureTable:
+    """How many records lack a field the figures rest on (counts of residents, hidden as the
+    others are: "no BARC-10" is the residents served less those with one)."""
     rows = [
-        ("Birth date", "residents served", f"{c.residents_served:,}", f"{c.no_birth_date:,}"),
-        ("Living situation at intake", "residents served", f"{c.residents_served:,}",
-         f"{c.no_intake_situation:,}"),
-        ("A BARC-10 in the period", "residents served", f"{c.residents_served:,}",
-         f"{c.no_barc:,}"),
-        ("Living situation at exit", "discharges", f"{c.discharges:,}",
-         f"{c.no_exit_situation:,}"),
+        ("Birth date", "residents served", cells.count("served"), cells.count("miss.birth")),
+        ("Living situation at intake", "residents served", cells.count("served"),
+         cells.count("miss.intake")),
+        ("A BARC-10 in the period", "residents served", cells.count("served"),
+         cells.count("miss.barc")),
+        ("Living situation at exit", "discharges", cells.count("dis.total"),
+         cells.count("miss.exit")),
     ]  # fmt: skip
     return _table(
         "completeness", "Records behind the figures", ["Field", "Of the", "Records", "Missing"],
@@ -465,15 +465,15 @@ def completeness_table(completeness: Completeness, cells: Cells) -> FigureTable:
     )  # fmt: skip
 
 
-def completeness_line(completeness: Completeness | None) -> str:
-    if completeness is None:
+def completeness_line(data: OutcomeSummaryData, cells: Cells) -> str:
+    if data.completeness is None:
         return ""
-    c = completeness
     return (
-        f"Records behind these figures: of {c.residents_served:,} residents served, "
-        f"{c.no_birth_date:,} have no birth date, {c.no_intake_situation:,} no living "
-        f"situation at intake and {c.no_barc:,} no BARC-10 in the period; of "
-        f"{c.discharges:,} discharges, {c.no_exit_situation:,} have no living situation at exit."
+        f"Records behind these figures: of {cells.count('served')} residents served, "
+        f"{cells.count('miss.birth')} have no birth date, {cells.count('miss.intake')} no "
+        f"living situation at intake and {cells.count('miss.barc')} no BARC-10 in the period; "
+        f"of {cells.count('dis.total')} discharges, {cells.count('miss.exit')} have no living "
+        "situation at exit."
     )
 
 
@@ -501,5 +501,5 @@ def all_tables(data: OutcomeSummaryData, cells: Cells) -> list[FigureTable]:
     if comparison is not None:
         tables.append(comparison)
     if data.completeness is not None:
-        tables.append(completeness_table(data.completeness, cells))
+        tables.append(completeness_table(cells))
     return tables

@@ -9,7 +9,8 @@ the code that hides the cells:
   class is the sum of the reasons usually in it, when that holds);
 - retained = still here + left positively; a printed percentage bounds its count;
 - the motivation changes add up to the residents paired; the ratings to all ratings;
-- "a of b" ties the count a to the count b printed elsewhere;
+- "a of b" ties the count a to the count b printed elsewhere; the residents served are
+  those with a BARC-10 plus those the completeness table says have none;
 - the same figure of the same period printed twice (a twelve-month period is also the
   trend's first year) is one number; admissions, discharges, positive discharges and exits to
   stable housing of periods laid end to end add up.
@@ -226,6 +227,8 @@ def read(folder: Path) -> Reading:
     for label, row in barc.items():
         if label == "Residents with two scored days":
             r.seen("P.barc.paired", row[1])
+        elif label == "Residents with a BARC-10 in the period":
+            r.seen("P.barc.scored", row[1])
         elif label.startswith("At or above") or label == "Improved":
             name = {"Improved": "improved"}.get(label, "first" if "first" in label else "latest")
             r.share(f"P.barc.{name}", "P.barc.paired", row[1] + " " + row[2])
@@ -249,6 +252,14 @@ def read(folder: Path) -> Reading:
             r.seen("P.mentors", row[1])
         elif row[0].startswith("Overdue"):
             r.share("P.overdue", "P.mentors", row[1])
+    missing = {"Birth date": "birth", "Living situation at intake": "intake",
+               "A BARC-10 in the period": "barc", "Living situation at exit": "exit"}  # fmt: skip
+    for label, _of, records, count in _rows(folder, "completeness"):
+        r.seen(f"P.miss.{missing[label]}", count)
+        r.seen("P.dis" if label == "Living situation at exit" else "P.served", records)
+    if "P.miss.barc" in r.values:
+        # A BARC-10 is given in residence: those without one are the rest of those served.
+        r.total("P.served", ["P.barc.scored", "P.miss.barc"])
     comparison = _rows(folder, "comparison")
     if comparison:
         with (folder / "comparison.csv").open(encoding="utf-8") as handle:
