@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from peerdesk.core import vocab
+from peerdesk.core import funder_vocab, vocab
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -521,3 +521,40 @@ class BackupRecord(Base):
     size_bytes: Mapped[int | None] = mapped_column(Integer, default=None)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+# --------------------------------------------------------------------------- funders' questions
+
+
+def _answer() -> Mapped[str]:
+    return mapped_column(String(20), default="unknown", server_default=text("'unknown'"))
+
+
+class StayAnswers(Base):
+    """The answers funders ask for, one row per stay: at intake, and at discharge. A stay with
+    no row (every stay of a house older than migration 0005) has every answer unknown."""
+
+    __tablename__ = "stay_answers"
+    __table_args__ = tuple(
+        _one_of(name, enum)
+        for name, (enum, _label) in {
+            **funder_vocab.INTAKE_QUESTIONS,
+            **funder_vocab.EXIT_QUESTIONS,
+        }.items()
+    )
+
+    stay_id: Mapped[int] = mapped_column(
+        ForeignKey("stays.id", ondelete="RESTRICT"), primary_key=True
+    )
+    gender: Mapped[str] = _answer()
+    race: Mapped[str] = _answer()
+    ethnicity: Mapped[str] = _answer()
+    veteran: Mapped[str] = _answer()
+    justice: Mapped[str] = _answer()
+    employment_entry: Mapped[str] = _answer()
+    income_entry: Mapped[str] = _answer()
+    moud_entry: Mapped[str] = _answer()
+    employment_exit: Mapped[str] = _answer()
+    income_exit: Mapped[str] = _answer()
+    moud_exit: Mapped[str] = _answer()
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)

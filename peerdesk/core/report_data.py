@@ -52,6 +52,7 @@ from peerdesk.core.outcome_history import (
     previous_period,
     trend_years,
 )
+from peerdesk.core.outcome_people import PeopleFigures, people_figures
 from peerdesk.core.outcomes import OutcomeFigures, Period, last_twelve_months, outcome_figures
 from peerdesk.core.permissions import Action
 from peerdesk.core.services import assessments, residents
@@ -772,6 +773,7 @@ class OutcomeSummaryData:
     trend: tuple[YearFigures, ...] = ()  # newest first; the first ends with the period
     late_cohorts: Mapping[int, LateCohort] = field(default_factory=dict)
     completeness: Completeness | None = None
+    people: PeopleFigures | None = None  # funders' categories: who was served, entry, exit
     targets: dto.OutcomeTargets = field(default_factory=dto.OutcomeTargets)
     grant: str = ""
 
@@ -812,6 +814,7 @@ def gather_outcome_summary(s: Session, actor: Actor, options: OutcomeOptions) ->
         trend=trend_years(s, period, headline_checkpoint(house.retention_checkpoints)),
         late_cohorts=late_cohorts(s, figures),
         completeness=completeness(s, period),
+        people=people_figures(s, period),
         targets=house.targets,
         grant=grant,
     )

@@ -185,7 +185,7 @@ def test_a_database_from_before_the_sessions_index_opens_upgraded_and_searchable
 
     with Database.open(db_path) as db:
         after = schema(db_path)
-        assert after == before | {"ix_peer_sessions_in_use_date": "index"}
+        assert after == before | {"ix_peer_sessions_in_use_date": "index", "stay_answers": "table"}
         assert list(db_path.parent.glob("peerdesk.sqlite3.before-upgrade-from-0001_initial-*"))
         with db.read() as s:
             spec, query = listing.SESSIONS, ListQuery()
