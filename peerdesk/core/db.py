@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 # The newest migration this PeerDesk knows. Checked against Alembic by a test, so opening an
 # up-to-date database does not need to import Alembic at all.
-HEAD_REVISION = "0005_stay_answers"
+HEAD_REVISION = "0006_follow_ups"
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # How long a write waits for another writer to finish before it gives up ("database is locked").

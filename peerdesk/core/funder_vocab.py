@@ -118,3 +118,19 @@ def age_band(date_of_birth: dt.date | None, on: dt.date) -> str:
 def age_band_labels() -> list[str]:
     return ["Under 18", *(f"{lo}–{hi}" if hi else f"{lo} and over" for lo, hi in AGE_BANDS),
             "Unknown"]  # fmt: skip
+
+
+class FollowUpPoint(_Labelled):
+    """When after a stay ends the house calls to ask how the resident is doing."""
+
+    SIX_MONTHS = ("six_months", "6 months")
+    TWELVE_MONTHS = ("twelve_months", "12 months")
+
+    @property
+    def days(self) -> int:
+        return 182 if self is FollowUpPoint.SIX_MONTHS else 365
+
+
+# A follow-up is due from this many days before its point to this many after it.
+FOLLOW_UP_OPENS_BEFORE = 30
+FOLLOW_UP_CLOSES_AFTER = 60

@@ -558,3 +558,28 @@ class StayAnswers(Base):
     income_exit: Mapped[str] = _answer()
     moud_exit: Mapped[str] = _answer()
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class FollowUp(Base, Stamped, Voidable):
+    """A contact about 6 or 12 months after a stay ended: reached or not, and if reached
+    where they live, whether they are in recovery and whether they work."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        _one_of("point", funder_vocab.FollowUpPoint),
+        _one_of("in_recovery", funder_vocab.YesNo),
+        _one_of("employed", funder_vocab.YesNo),
+        Index("ix_follow_ups_stay_point", "stay_id", "point"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stay_id: Mapped[int] = mapped_column(ForeignKey("stays.id", ondelete="RESTRICT"))
+    point: Mapped[str] = mapped_column(String(20))
+    contacted_on: Mapped[dt.date] = mapped_column(Date)
+    reached: Mapped[bool] = mapped_column(Boolean)
+    living_situation: Mapped[str | None] = mapped_column(
+        ForeignKey("living_situations.code", ondelete="RESTRICT"), default=None
+    )
+    in_recovery: Mapped[str] = mapped_column(String(20), default="unknown")
+    employed: Mapped[str] = mapped_column(String(20), default="unknown")
+    notes: Mapped[str] = mapped_column(Text, default="")

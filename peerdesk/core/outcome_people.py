@@ -15,14 +15,17 @@ every list, so each list adds up to its denominator.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from peerdesk.core import funder_vocab
 from peerdesk.core.models import Resident, Stay, StayAnswers
 from peerdesk.core.outcomes import Period
 from peerdesk.core.vocab import _Labelled
+
+StayIds = Select[Any] | ScalarSelect[Any]
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,14 @@ class PeopleFigures:
         return self.served + self.admitted + self.discharged
 
 
-def _answer(column: object) -> object:
-    return func.coalesce(column, funder_vocab.UNKNOWN)
-
-
-def _counts(s: Session, stays: object, question: str) -> dict[str, int]:
+def _counts(s: Session, stays: StayIds, question: str) -> dict[str, int]:
     answers = aliased(StayAnswers)
-    column = _answer(getattr(answers, question))
+    column: ColumnElement[str] = func.coalesce(getattr(answers, question), funder_vocab.UNKNOWN)
     rows = s.execute(
         select(column, func.count())
         .select_from(Stay)
         .outerjoin(answers, answers.stay_id == Stay.id)
-        .where(Stay.id.in_(stays))  # type: ignore[arg-type]
+        .where(Stay.id.in_(stays))
         .group_by(column)
     ).all()
     return {str(code): int(n) for code, n in rows}

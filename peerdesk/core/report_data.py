@@ -52,6 +52,7 @@ from peerdesk.core.outcome_history import (
     previous_period,
     trend_years,
 )
+from peerdesk.core.outcome_follow_ups import FollowUpFigures, follow_up_figures
 from peerdesk.core.outcome_people import PeopleFigures, people_figures
 from peerdesk.core.outcomes import OutcomeFigures, Period, last_twelve_months, outcome_figures
 from peerdesk.core.permissions import Action
@@ -774,6 +775,7 @@ class OutcomeSummaryData:
     late_cohorts: Mapping[int, LateCohort] = field(default_factory=dict)
     completeness: Completeness | None = None
     people: PeopleFigures | None = None  # funders' categories: who was served, entry, exit
+    follow_ups: tuple[FollowUpFigures, ...] = ()  # 6 and 12 months after discharge
     targets: dto.OutcomeTargets = field(default_factory=dto.OutcomeTargets)
     grant: str = ""
 
@@ -815,6 +817,7 @@ def gather_outcome_summary(s: Session, actor: Actor, options: OutcomeOptions) ->
         late_cohorts=late_cohorts(s, figures),
         completeness=completeness(s, period),
         people=people_figures(s, period),
+        follow_ups=follow_up_figures(s, period),
         targets=house.targets,
         grant=grant,
     )

@@ -21,6 +21,7 @@ from peerdesk.core.outcome_history import (
     YearFigures,
     headline_checkpoint,
 )
+from peerdesk.core.outcome_people import PeopleFigures
 from peerdesk.core.outcomes import Mean, OutcomeFigures, Period, Share
 from peerdesk.core.report_data import OutcomeSummaryData
 
@@ -116,6 +117,12 @@ def summary_ledger(data: OutcomeSummaryData) -> Ledger:
     _period_cells(ledger, figures)
     if data.completeness is not None:
         _completeness_cells(ledger, data.completeness)
+    if data.people is not None:
+        _people_cells(ledger, data.people)
+    for f in data.follow_ups:
+        p = f"fu.{f.point.value}."
+        for name in ("due", "contacted", "reached", "stable", "in_recovery", "employed"):
+            ledger.add(p + name, getattr(f, name))
     if data.previous is not None:
         _comparison_cells(ledger, data.previous, "prev.")
         periods["prev."] = data.previous.period
@@ -217,6 +224,25 @@ def _completeness_cells(ledger: Ledger, c: Completeness) -> None:
     ledger.add("miss.barc", c.no_barc)
     ledger.add("miss.exit", c.no_exit_situation)
     ledger.total("served", ["barc.scored", "miss.barc"])
+
+
+# The group a breakdown counts, and the cell of its total.
+PEOPLE_GROUPS = {"residents served": ("srv", "served"), "admissions": ("adm", "admissions"),
+                 "discharges": ("dis", "dis.total")}  # fmt: skip
+
+
+def people_key(group: str, question: str, answer: str) -> str:
+    return f"who.{PEOPLE_GROUPS[group][0]}.{question}.{answer}"
+
+
+def _people_cells(ledger: Ledger, people: PeopleFigures) -> None:
+    """Each answer's count; each question's answers add up to its group."""
+    for breakdown in people.all():
+        keys = [
+            ledger.add(people_key(breakdown.group, breakdown.question, code), n)
+            for code, _label, n in breakdown.rows
+        ]
+        ledger.total(PEOPLE_GROUPS[breakdown.group][1], keys)
 
 
 def _comparison_cells(ledger: Ledger, f: OutcomeFigures, p: str) -> None:

@@ -592,6 +592,53 @@ def _supervision(data: OutcomeSummaryData, cells: Cells, width: float) -> list[F
     return story
 
 
+def _people(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    """Who was served and their answers at entry and exit: one small table per question, two
+    to a row, from the same rows as the CSV file."""
+    table = tables.people_table(data, cells)
+    if table is None:
+        return []
+    blocks: list[Flowable] = []
+    half = (width - 12) / 2
+    by_question: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    for group, question, answer, count, share in table.rows:
+        by_question.setdefault((group, question), []).append((answer, count, share))
+    for (group, question), rows in by_question.items():
+        blocks.append(
+            _table(
+                [f"{question} (of the {group})", "Count", "Share"],
+                rows,
+                [half - 100, 50, 50],
+                align=["LEFT", "RIGHT", "RIGHT"],
+            )
+        )
+    pairs: list[Flowable] = []
+    for i in range(0, len(blocks), 2):
+        right: Flowable = blocks[i + 1] if i + 1 < len(blocks) else Spacer(1, 1)
+        pairs += [_side_by_side(blocks[i], right, width), Spacer(1, 8)]
+    story = _section(
+        "Who was served",
+        "The answers funders ask for: of the residents served, as answered at their latest "
+        "stay in the period; of the admissions, at entry; of the discharges, at entry and at "
+        "exit. A stay never asked counts as unknown.",
+        pairs[0],
+    )
+    return story + pairs[1:]
+
+
+def _follow_up(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
+    table = tables.follow_up_table(data, cells)
+    if table is None:
+        return []
+    return _section(
+        "Follow-up after discharge",
+        "The contacts about 6 and 12 months after a stay ended (deaths left out) whose time "
+        "fell in the period: how many were contacted and reached; of those reached, how many "
+        "lived in stable housing, were in recovery and were employed.",
+        _grid(table, [70, 40, *([(width - 110) / 5] * 5)]),
+    )
+
+
 def _comparison(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:
     table = tables.comparison_table(data, cells)
     if table is None:
@@ -611,7 +658,7 @@ def _completeness(data: OutcomeSummaryData, cells: Cells, width: float) -> list[
         "Records behind the figures",
         "A figure is only as good as the records it counts: how many lack a field it rests on. "
         "A missing living situation at exit counts as not stable.",
-        _grid(tables.completeness_table(cells), [width - 270, 110, 80, 80]),
+        _grid(tables.completeness_table(data, cells), [width - 270, 110, 80, 80]),
     )
 
 
@@ -650,6 +697,11 @@ DEFINITIONS = (
         "Sessions voided as mistakes are never counted. Sessions per resident per month: "
         "attendances divided by resident-months: days in residence over 30.4375 (a year's "
         "365.25 days over 12).",
+    ),
+    (
+        "Follow-up",
+        "Due when 182 or 365 days after a discharge (not a death) falls in the period, up to "
+        "the report date; contacted when a follow-up, reached or not, is recorded by then.",
     ),
     (
         "Targets",
@@ -698,8 +750,8 @@ def outcome_summary_story(data: OutcomeSummaryData, width: float) -> list[Flowab
         Paragraph("Key figures", st.H1),
         _key_figures(data, cells, width),
     ]
-    sections = (_retention, _discharges, _housing, _scores, _satisfaction, _dose, _supervision,
-                _comparison, _completeness)  # fmt: skip
+    sections = (_retention, _discharges, _housing, _scores, _satisfaction, _people, _follow_up,
+                _dose, _supervision, _comparison, _completeness)  # fmt: skip
     for section in sections:
         story += section(data, cells, width)
     story += _definitions(width)

@@ -15,7 +15,7 @@ from peerdesk.core.outcome_history import YearFigures, headline_checkpoint
 from peerdesk.core.outcomes import OutcomeFigures, Period
 from peerdesk.core.report_data import OutcomeSummaryData
 from peerdesk.core.services._common import fmt_date
-from peerdesk.reports.outcome_cells import Cells
+from peerdesk.reports.outcome_cells import PEOPLE_GROUPS, Cells, people_key
 
 NOT_SHOWN = "—"
 
@@ -400,6 +400,48 @@ def supervision_tables(figures: OutcomeFigures, cells: Cells) -> list[FigureTabl
     ]  # fmt: skip
 
 
+def people_table(data: OutcomeSummaryData, cells: Cells) -> FigureTable | None:
+    """Who was served, and their answers at entry and at exit, each with its share of the
+    group it counts."""
+    if data.people is None:
+        return None
+    rows = []
+    for b in data.people.all():
+        total = PEOPLE_GROUPS[b.group][1]
+        for code, label, _n in b.rows:
+            key = people_key(b.group, b.question, code)
+            rows.append((b.group, b.title, label, cells.count(key), cells.percent(key, total)))
+    return _table(
+        "who_was_served",
+        "Who was served",
+        ["Of the", "Question", "Answer", "Count", "Share"],
+        rows,
+    )
+
+
+def follow_up_table(data: OutcomeSummaryData, cells: Cells) -> FigureTable | None:
+    if not data.follow_ups:
+        return None
+    rows = []
+    for f in data.follow_ups:
+        k = f"fu.{f.point.value}."
+        rows.append(
+            (f.point.label, cells.count(k + "due"),
+             cells.share_with_percent(k + "contacted", k + "due"),
+             cells.share_with_percent(k + "reached", k + "due"),
+             cells.share_with_percent(k + "stable", k + "reached"),
+             cells.share_with_percent(k + "in_recovery", k + "reached"),
+             cells.share_with_percent(k + "employed", k + "reached"))
+        )  # fmt: skip
+    return _table(
+        "follow_up",
+        "Follow-up after discharge",
+        ["After discharge", "Due", "Contacted", "Reached", "Stable housing", "In recovery",
+         "Employed"],
+        rows,
+    )  # fmt: skip
+
+
 def comparison_table(data: OutcomeSummaryData, cells: Cells) -> FigureTable | None:
     """Each figure beside the same figure for the previous period of the same length."""
     if data.previous is None:
@@ -447,9 +489,10 @@ def _per_month(figures: OutcomeFigures) -> str:
     return NOT_SHOWN if value is None else f"{value:.1f}"
 
 
-def completeness_table(cells: Cells) -> FigureTable:
+def completeness_table(data: OutcomeSummaryData, cells: Cells) -> FigureTable:
     """How many records lack a field the figures rest on (counts of residents, hidden as the
-    others are: "no BARC-10" is the residents served less those with one)."""
+    others are: "no BARC-10" is the residents served less those with one). A funders'
+    question's unknowns are the very cells of "Who was served"."""
     rows = [
         ("Birth date", "residents served", cells.count("served"), cells.count("miss.birth")),
         ("Living situation at intake", "residents served", cells.count("served"),
@@ -459,6 +502,12 @@ def completeness_table(cells: Cells) -> FigureTable:
         ("Living situation at exit", "discharges", cells.count("dis.total"),
          cells.count("miss.exit")),
     ]  # fmt: skip
+    for b in data.people.all() if data.people is not None else ():
+        if b.question == "age":
+            continue  # the birth date's row above
+        total = PEOPLE_GROUPS[b.group][1]
+        rows.append((b.title, b.group, cells.count(total),
+                     cells.count(people_key(b.group, b.question, "unknown"))))  # fmt: skip
     return _table(
         "completeness", "Records behind the figures", ["Field", "Of the", "Records", "Missing"],
         rows,
@@ -473,7 +522,8 @@ def completeness_line(data: OutcomeSummaryData, cells: Cells) -> str:
         f"{cells.count('miss.birth')} have no birth date, {cells.count('miss.intake')} no "
         f"living situation at intake and {cells.count('miss.barc')} no BARC-10 in the period; "
         f"of {cells.count('dis.total')} discharges, {cells.count('miss.exit')} have no living "
-        "situation at exit."
+        "situation at exit. The funders' questions left unknown are counted on the page "
+        "\u201cRecords behind the figures\u201d."
     )
 
 
@@ -497,9 +547,14 @@ def all_tables(data: OutcomeSummaryData, cells: Cells) -> list[FigureTable]:
         *support_tables(figures, cells),
         *supervision_tables(figures, cells),
     ]
-    comparison = comparison_table(data, cells)
-    if comparison is not None:
-        tables.append(comparison)
+    extras = (
+        people_table(data, cells),
+        follow_up_table(data, cells),
+        comparison_table(data, cells),
+    )
+    for extra in extras:
+        if extra is not None:
+            tables.append(extra)
     if data.completeness is not None:
-        tables.append(completeness_table(cells))
+        tables.append(completeness_table(data, cells))
     return tables

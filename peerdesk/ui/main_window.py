@@ -42,6 +42,7 @@ FEATURES: tuple[str, ...] = (
     "peerdesk.ui.features.reports",
     "peerdesk.ui.features.backup",
     "peerdesk.ui.features.house",
+    "peerdesk.ui.features.follow_ups",
     "peerdesk.ui.features.accounts",
     "peerdesk.ui.features.help",
 )

@@ -8,7 +8,8 @@ the code that hides the cells:
 - the discharges by reason add up to all discharges, and so do the outcome classes (and a
   class is the sum of the reasons usually in it, when that holds);
 - retained = still here + left positively; a printed percentage bounds its count;
-- the motivation changes add up to the residents paired; the ratings to all ratings;
+- the motivation changes add up to the residents paired; the ratings to all ratings; each
+  funders' question's answers to the residents served, the admissions or the discharges;
 - "a of b" ties the count a to the count b printed elsewhere; the residents served are
   those with a BARC-10 plus those the completeness table says have none;
 - the same figure of the same period printed twice (a twelve-month period is also the
@@ -42,8 +43,10 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from peerdesk.core import clock, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
+from peerdesk.core.funder_vocab import FollowUpPoint, YesNo
 from peerdesk.core.report_data import OutcomeOptions, gather_outcome_summary
-from peerdesk.core.services import assessments, residents
+from peerdesk.core.services import assessments, follow_ups, residents, stay_answers
+from peerdesk.core.services.stay_answers import QUESTIONS
 from peerdesk.reports.outcome_csv import write_outcome_csv
 from tests import factories as f
 from tests.figures import tally
@@ -71,6 +74,16 @@ def stays(draw: st.DrawFn) -> dict[str, object]:
         "barc": draw(st.lists(st.lists(st.integers(1, 6), min_size=10, max_size=10), max_size=3)),
         "readiness": draw(st.lists(st.integers(0, 10), max_size=3)),
         "rating": draw(st.one_of(st.none(), st.integers(1, 5))),
+        # A 6-month follow-up, when its time has come: (reached, in recovery, employed).
+        "follow_up": draw(
+            st.one_of(st.none(), st.tuples(st.booleans(), st.booleans(), st.booleans()))
+        ),
+        # Answers to a few of the funders' questions (the rest stay unknown).
+        "answers": {
+            question: draw(st.sampled_from([m.value for m in enum]))
+            for question, (enum, _label) in QUESTIONS.items()
+            if question in ("gender", "veteran", "employment_entry", "employment_exit")
+        },
     }
 
 
@@ -112,12 +125,29 @@ def build(db: Database, admin: Actor, house: list[dict[str, object]]) -> None:
                     assessments.AssessmentEntry(person, intake, vocab.Instrument.SATISFACTION,
                                                 score=int(stay["rating"])),  # type: ignore[arg-type]
                 )  # fmt: skip
+            answers = stay["answers"]
+            assert isinstance(answers, dict)
+            stay_id = residents.get_resident(s, person).stays[-1].id
+            stay_answers.record_answers(s, admin, stay_id, answers)
             if stay["discharge"] is not None:
                 residents.discharge_resident(
                     s, admin, person,
                     residents.Discharge(stay["discharge"], stay["reason"],  # type: ignore[arg-type]
                                         exit_living_situation=str(stay["exit"])),
                 )  # fmt: skip
+                contact = stay["discharge"] + dt.timedelta(days=182)  # type: ignore[operator]
+                if stay["follow_up"] is not None and contact <= TODAY:
+                    reached, recovering, working = stay["follow_up"]  # type: ignore[misc]
+                    yes_no = {True: YesNo.YES, False: YesNo.NO}
+                    follow_ups.record_follow_up(
+                        s, admin,
+                        follow_ups.FollowUpEntry(
+                            stay_id, FollowUpPoint.SIX_MONTHS, contact, reached,
+                            "own_rent" if reached else None,
+                            yes_no[recovering] if reached else YesNo.UNKNOWN,
+                            yes_no[working] if reached else YesNo.UNKNOWN,
+                        ),
+                    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- reading back
@@ -254,12 +284,32 @@ def read(folder: Path) -> Reading:
             r.share("P.overdue", "P.mentors", row[1])
     missing = {"Birth date": "birth", "Living situation at intake": "intake",
                "A BARC-10 in the period": "barc", "Living situation at exit": "exit"}  # fmt: skip
-    for label, _of, records, count in _rows(folder, "completeness"):
+    for label, of, records, count in _rows(folder, "completeness"):
+        if label not in missing:  # a funders' question: its "Unknown" of who_was_served
+            r.seen(f"P.who.{of}.{label}.Unknown", count)
+            continue
         r.seen(f"P.miss.{missing[label]}", count)
         r.seen("P.dis" if label == "Living situation at exit" else "P.served", records)
     if "P.miss.barc" in r.values:
         # A BARC-10 is given in residence: those without one are the rest of those served.
         r.total("P.served", ["P.barc.scored", "P.miss.barc"])
+    totals = {"residents served": "P.served", "admissions": "P.admissions", "discharges": "P.dis"}
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for group, question, answer, count, share in _rows(folder, "who_was_served"):
+        name = f"P.who.{group}.{question}.{answer}"
+        r.seen(name, count)
+        groups[(group, question)].append(name)
+        if share.endswith("%") and share != "<1%":
+            r.percents.append((name, totals[group], int(share[:-1])))
+    for (group, _question), names in groups.items():
+        r.total(totals[group], names)  # each question's answers add up to its group
+    for point, due, *shares in _rows(folder, "follow_up"):
+        k = f"P.fu.{point}."
+        r.seen(k + "due", due)
+        for name, text in zip(("contacted", "reached"), shares[:2], strict=True):
+            r.share(k + name, k + "due", text)
+        for name, text in zip(("stable", "recovery", "employed"), shares[2:], strict=True):
+            r.share(k + name, k + "reached", text)
     comparison = _rows(folder, "comparison")
     if comparison:
         with (folder / "comparison.csv").open(encoding="utf-8") as handle:

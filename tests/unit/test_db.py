@@ -185,7 +185,12 @@ def test_a_database_from_before_the_sessions_index_opens_upgraded_and_searchable
 
     with Database.open(db_path) as db:
         after = schema(db_path)
-        assert after == before | {"ix_peer_sessions_in_use_date": "index", "stay_answers": "table"}
+        assert after == before | {
+            "ix_peer_sessions_in_use_date": "index",
+            "stay_answers": "table",
+            "follow_ups": "table",
+            "ix_follow_ups_stay_point": "index",
+        }
         assert list(db_path.parent.glob("peerdesk.sqlite3.before-upgrade-from-0001_initial-*"))
         with db.read() as s:
             spec, query = listing.SESSIONS, ListQuery()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from peerdesk.core import attention, clock, listing
 from peerdesk.core.audit_check import TrailReport, verify_trail
 from peerdesk.core.permissions import Action
+from peerdesk.core.services import follow_ups
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services._common import fmt_date
 from peerdesk.ui.context import UiContext
@@ -254,6 +255,11 @@ class HomeTab(QWidget):
             self.tr("Open action items"), self.tr("Agreed in supervision, not yet done."), self
         )
         self.backup = HomeCard(self.tr("Backup"), "", self)
+        self.follow_ups = HomeCard(
+            self.tr("Follow-ups due"),
+            self.tr("The call about 6 or 12 months after a stay ended."),
+            self,
+        )
         # Shown only when the check at start finds the audit trail broken.
         self.trail = HomeCard(self.tr("Audit trail"), "", self)
         self.trail.hide()
@@ -266,6 +272,7 @@ class HomeTab(QWidget):
             self.credentials,
             self.items,
             self.backup,
+            self.follow_ups,
             self.trail,
         ]
         for card in self.cards:
@@ -285,10 +292,11 @@ class HomeTab(QWidget):
         grid.addWidget(self.credentials, 4, 1)
         grid.addWidget(self.items, 5, 0)
         grid.addWidget(self.backup, 5, 1)
+        grid.addWidget(self.follow_ups, 6, 0)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(6, 1)
-        for row in (2, 3, 4, 5):
+        grid.setRowStretch(7, 1)
+        for row in (2, 3, 4, 5, 6):
             grid.setRowMinimumHeight(row, 0)
         grid.setAlignment(Qt.AlignmentFlag.AlignTop)
 
@@ -381,6 +389,7 @@ class HomeTab(QWidget):
             )
             last_backup = attention.last_verified_backup(s)
             backup_warning = attention.usb_backup_warning(s)
+            calls = follow_ups.follow_ups_due(s, today)
         self.heading.setText(house.house_name or self.tr("PeerDesk"))
         self.today.setText(f"{today:%A} {fmt_date(today)}")
 
@@ -414,6 +423,9 @@ class HomeTab(QWidget):
             self.tr("No credential expires soon."),
         )
         self.items.set_lines([self._item_line(i) for i in items], self.tr("No open action items."))
+        self.follow_ups.set_lines(
+            [self._follow_up_line(c, today) for c in calls], self.tr("No follow-up is due.")
+        )
         backup_lines = [self._backup_line(last_backup, backup_warning)]
         if backup_warning is not None:
             backup_lines.append(Line(self.tr("Back up to a USB drive now…"), "backup", 0))
@@ -430,6 +442,16 @@ class HomeTab(QWidget):
                 name=d.resident_name, date=fmt_date(d.due_since)
             )
         return Line(text, "resident", d.resident_id, warning=(today - d.due_since).days > 14)
+
+    def _follow_up_line(self, c: follow_ups.FollowUpDue, today: dt.date) -> Line:
+        point = self.tr("6-month") if c.point.days == 182 else self.tr("12-month")
+        if c.due_on > today:
+            text = self.tr("{name} — {point} follow-up due {date}")
+        else:
+            text = self.tr("{name} — {point} follow-up was due {date}")
+        text = text.format(name=c.resident_name, point=point, date=fmt_date(c.due_on))
+        # Warn in the last two weeks before the window closes.
+        return Line(text, "follow_up", c.resident_id, warning=(c.closes_on - today).days <= 14)
 
     def _credential_line(self, c: attention.ExpiringCredential) -> Line:
         template = (
