@@ -201,3 +201,36 @@ def test_a_database_from_before_the_sessions_index_opens_upgraded_and_searchable
                 str(row) for row in s.execute(text(f"EXPLAIN QUERY PLAN {counted.compile()}"))
             )
         assert "ix_peer_sessions_in_use_date" in plan
+
+
+def test_an_older_house_opens_with_its_funders_answers_unknown_and_no_targets(
+    db_path: Path, today: object
+) -> None:
+    """A house from before migrations 0004–0006 (targets, funders' answers, follow-ups): its
+    stays read as unknown in every funders' list, it has no targets and nothing is due."""
+    import datetime as dt
+
+    from alembic import command
+
+    from peerdesk.core.audit import Actor
+    from peerdesk.core.outcome_people import people_figures
+    from peerdesk.core.outcomes import last_twelve_months
+    from peerdesk.core.services import follow_ups
+    from peerdesk.core.services import settings as settings_service
+    from tests import factories as f
+
+    admin = Actor.local_administrator()
+    with Database.open(db_path) as db, db.begin() as s:
+        f.resident(s, admin, "Old", "Timer", intake=dt.date(2026, 1, 10))
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        with engine.begin() as connection:
+            command.downgrade(dbmod._alembic_config(connection), "0003_house_identity")
+    finally:
+        engine.dispose()
+    with Database.open(db_path) as db, db.read() as s:
+        people = people_figures(s, last_twelve_months(dt.date(2026, 6, 15)))
+        gender = {code: n for code, _label, n in people.served[0].rows}
+        assert gender["unknown"] == 1 and sum(gender.values()) == 1
+        assert settings_service.get_settings(s).targets.retention_percent is None
+        assert follow_ups.follow_ups_due(s, dt.date(2026, 6, 15)) == []
