@@ -34,6 +34,7 @@ PAGES: tuple[str, ...] = (
     "sessions.html",
     "supervision.html",
     "printing.html",
+    "funders.html",
     "backup.html",
     "restore.html",
     "import.html",
@@ -74,6 +75,7 @@ _BACKUP = "peerdesk.ui.features.backup"
 _ACCOUNTS = "peerdesk.ui.features.accounts"
 _IMPORTS = "peerdesk.ui.features.imports"
 _HOUSE = "peerdesk.ui.features.house"
+_FOLLOW_UPS = "peerdesk.ui.features.follow_ups"
 
 MENUS: dict[str, MenuEntry] = {
     "new_record": MenuEntry(("File", "New record…"), "Ctrl+N"),
@@ -100,6 +102,7 @@ MENUS: dict[str, MenuEntry] = {
     "lock": MenuEntry(("File", "Lock now"), "Ctrl+L", _ACCOUNTS),
     "switch_user": MenuEntry(("File", "Sign out / switch user…"), "", _ACCOUNTS),
     "import": MenuEntry(("File", "Import a spreadsheet…"), "Ctrl+I", _IMPORTS),
+    "follow_up": MenuEntry(("File", "Record a follow-up…"), "", _FOLLOW_UPS),
 }
 
 BUTTONS: dict[str, ToolbarButton] = {
