@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from peerdesk.core import attention, clock, dto, vocab
+from peerdesk.core import attention, clock, dto, funder_vocab, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from peerdesk.core.models import (
@@ -42,6 +42,7 @@ from peerdesk.core.models import (
     SupervisionNote,
     TrainingEntry,
 )
+from peerdesk.core.outcome_follow_ups import FollowUpFigures, follow_up_figures
 from peerdesk.core.outcome_history import (
     Completeness,
     LateCohort,
@@ -52,13 +53,13 @@ from peerdesk.core.outcome_history import (
     previous_period,
     trend_years,
 )
-from peerdesk.core.outcome_follow_ups import FollowUpFigures, follow_up_figures
 from peerdesk.core.outcome_people import PeopleFigures, people_figures
 from peerdesk.core.outcomes import OutcomeFigures, Period, last_twelve_months, outcome_figures
 from peerdesk.core.permissions import Action
 from peerdesk.core.services import assessments, residents
 from peerdesk.core.services._common import Problems, fmt_date
 from peerdesk.core.services.settings import get_settings, list_living_situations
+from peerdesk.core.services.stay_answers import answers_of
 from peerdesk.core.services.supervision import may_read_notes_about
 from peerdesk.core.services.supervision import note_dto as supervision_note_dto
 from peerdesk.core.views import resident_overview
@@ -669,6 +670,9 @@ class FaceSheet:
     latest: tuple[LatestScore, ...]
     sessions_last_30_days: int
     last_session: dt.date | None
+    # The funders' answers of the current stay as (question, answer) labels: the intake's,
+    # and once discharged the discharge's too; empty when none was ever recorded.
+    answers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -684,8 +688,21 @@ def _age(born: dt.date | None, on: dt.date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def _face_sheet_answers(s: Session, stay: dto.Stay | None) -> tuple[tuple[str, str], ...]:
+    if stay is None:
+        return ()
+    answers = answers_of(s, stay.id)
+    asked = dict(funder_vocab.INTAKE_QUESTIONS)
+    if not stay.is_open:
+        asked.update(funder_vocab.EXIT_QUESTIONS)
+    if all(answers[q] == funder_vocab.UNKNOWN for q in asked):
+        return ()
+    return tuple((label, answers.label(q)) for q, (_enum, label) in asked.items())
+
+
 def gather_face_sheets(s: Session, actor: Actor, options: FaceSheetOptions) -> FaceSheetData:
-    """One sheet per resident: details, stays, phase history, mentor, latest assessments."""
+    """One sheet per resident: details, stays, phase history, mentor, latest assessments,
+    the current stay's funders' answers."""
     _may_print_residents(actor)
     today = clock.today()
     ids: Sequence[int] = options.resident_ids or [r.id for r in residents.active_residents(s)]
@@ -739,6 +756,7 @@ def gather_face_sheets(s: Session, actor: Actor, options: FaceSheetOptions) -> F
                 latest=tuple(latest),
                 sessions_last_30_days=int(recent),
                 last_session=last_session,
+                answers=_face_sheet_answers(s, stay),
             )
         )
     if len(sheets) == 1:

@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    KeepInFrame,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -240,6 +241,35 @@ def _history_table(header: list[str], rows: list[list[str]], widths: list[float]
     return table
 
 
+# The widest a question's label grows before it wraps ("Medication for opioid use disorder
+# at entry" takes two lines, so every answer keeps one).
+ANSWER_LABEL_WIDTH = 95
+
+
+def _answers_table(pairs: tuple[tuple[str, str], ...], width: float) -> Table:
+    """Questions and answers in two columns, each label column as wide as its labels and
+    the answers sharing the rest, so a four-row table holds eight answers on one line each."""
+    rows = -(-len(pairs) // 2)
+    halves = [pairs[:rows], pairs[rows:]]
+    labels = [
+        min(ANSWER_LABEL_WIDTH, max(st.text_width(q, 7.5) for q, _ in half)) + 8 for half in halves
+    ]
+    value = (width - sum(labels)) / 2
+    data: list[list[Any]] = []
+    for r in range(rows):
+        line: list[Any] = []
+        for half in halves:
+            question, answer = half[r] if r < len(half) else ("", "")
+            line += [
+                Paragraph(st.markup(question), st.CELL_MUTED),
+                Paragraph(st.markup(answer), st.CELL),
+            ]
+        data.append(line)
+    table = Table(data, colWidths=[labels[0], value, labels[1], value], hAlign="LEFT")
+    table.setStyle(st.QUIET_TABLE)
+    return table
+
+
 def _face_sheet(sheet: FaceSheet, width: float, as_of: dt.date) -> list[Flowable]:
     r = sheet.resident
     stay = r.current_stay
@@ -279,6 +309,12 @@ def _face_sheet(sheet: FaceSheet, width: float, as_of: dt.date) -> list[Flowable
         ),
         st.label_value_table(details, (112, half - 112), columns=2),
     ]
+    # The funders' answers of the current stay, for the file and to fill in what is missing.
+    story += [Paragraph("For funders' reports (this stay)", st.H2)]
+    if sheet.answers:
+        story.append(_answers_table(sheet.answers, width))
+    else:
+        story.append(st.paragraph("No answers recorded for this stay.", st.BODY))
     # Stays, newest first.
     stays = list(reversed(r.stays))
     story += [Paragraph("Stays", st.H2)]
@@ -362,7 +398,9 @@ def face_sheets_story(data: FaceSheetData, width: float) -> list[Flowable]:
     for index, sheet in enumerate(data.sheets):
         if index:
             story.append(PageBreak())
-        story += _face_sheet(sheet, width, data.as_of)
+        # One page for each resident, however long their history: a sheet that would run
+        # over is drawn a little smaller instead.
+        story.append(KeepInFrame(0, 0, _face_sheet(sheet, width, data.as_of), mode="shrink"))
     if not data.sheets:
         story.append(st.paragraph("Nobody is in residence today.", st.BODY))
     return story
@@ -371,7 +409,8 @@ def face_sheets_story(data: FaceSheetData, width: float) -> list[Flowable]:
 def render_face_sheets(
     out: BinaryIO, data: FaceSheetData, progress: st.Progress | None = None
 ) -> None:
-    """One page per resident: details, stays, phase history, mentor, latest assessments."""
+    """One page per resident: details, funders' answers, stays, phase history, mentor,
+    latest assessments."""
     st.build_pdf(
         out, data.header, face_sheets_story(data, st.frame_width(data.header)), progress=progress
     )

@@ -560,6 +560,16 @@ class PagedTable(Flowable):  # type: ignore[misc]
         self.canv.restoreState()
 
 
+# Labels and values without rules or shading: the details blocks of face sheets and reports.
+QUIET_TABLE: list[tuple[Any, ...]] = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+]
+
+
 def label_value_table(
     pairs: Sequence[tuple[str, str]], widths: tuple[float, float], *, columns: int = 1
 ) -> Table:
@@ -577,15 +587,7 @@ def label_value_table(
             line += list(cells[index]) if index < len(cells) else ["", ""]
         data.append(line)
     table = Table(data, colWidths=list(widths) * columns, hAlign="LEFT")
-    table.setStyle(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ]
-    )
+    table.setStyle(QUIET_TABLE)
     return table
 
 

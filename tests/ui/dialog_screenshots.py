@@ -68,6 +68,11 @@ def _fill_intake(d: ResidentDialog) -> None:
     d.bed.setText("A")
     d.mentor.setCurrentIndex(1)
     d.notes.setPlainText("Prefers morning groups. Working on getting an ID card.")
+    # The longest answers of their lists, to see that they fit.
+    _choose(d.answers.combos["race"], "Native Hawaiian or Pacific Islander")
+    _choose(d.answers.combos["justice"], "Court-referred and on probation or parole")
+    _choose(d.answers.combos["employment_entry"], "Unemployed, looking for work")
+    _choose(d.answers.combos["moud_entry"], "Declined to answer")
 
 
 def _intake_errors(d: ResidentDialog) -> None:
@@ -82,6 +87,8 @@ def _fill_discharge(d: DischargeDialog) -> None:
     _choose(d.reason, "Completed program")
     _choose(d.exit_living, "Own or rent, no subsidy")
     d.notes.setPlainText("Moving into an apartment with a friend from the program.")
+    _choose(d.answers.combos["employment_exit"], "Employed part time")
+    _choose(d.answers.combos["income_exit"], "$1,000 to $1,999 a month")
 
 
 def _fill_barc(d: AssessmentDialog) -> None:

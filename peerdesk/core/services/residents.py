@@ -7,17 +7,17 @@ readmission opens a new one. Phase changes are kept as history; a mistaken one i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from peerdesk.core import audit, clock, dto, vocab
+from peerdesk.core import audit, clock, dto, funder_vocab, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.errors import ValidationError
-from peerdesk.core.models import Mentor, PhaseChange, ProgramPhase, Resident, Stay
+from peerdesk.core.models import Mentor, PhaseChange, ProgramPhase, Resident, Stay, StayAnswers
 from peerdesk.core.permissions import Action
 from peerdesk.core.services._common import (
     Problems,
@@ -27,6 +27,7 @@ from peerdesk.core.services._common import (
     void_row,
 )
 from peerdesk.core.services.settings import living_situation_codes
+from peerdesk.core.services.stay_answers import QUESTIONS, check_answers
 from peerdesk.core.views import resident_overview
 
 
@@ -579,11 +580,13 @@ def _discharge_line(resident_id: int, name: str, stay_id: int, discharge: Discha
 class Intake:
     """One resident for an :class:`IntakeBatch`: details and admission as the intake form
     gives them, and for someone who has already left (a former resident in an imported
-    sheet) the discharge that closes their stay at once."""
+    sheet) the discharge that closes their stay at once. ``answers`` are the funders'
+    answers of the stay (codes or labels; a question left out is unknown)."""
 
     details: ResidentDetails
     admission: Admission
     discharge: Discharge | None = None
+    answers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -592,6 +595,7 @@ class _Accepted:
     admission: Admission
     discharge: Discharge | None
     discharge_notes: str
+    answers: dict[str, str]
 
 
 class IntakeBatch:
@@ -619,6 +623,8 @@ class IntakeBatch:
     def add(self, intake: Intake) -> None:
         """Accept one more resident, or raise ValidationError (and keep nothing of them)."""
         values = _check_intake(self.facts, intake.details, intake.admission)
+        given = check_answers(intake.answers)
+        answers = {q: a for q, a in given.items() if a != funder_vocab.UNKNOWN}
         notes = ""
         if intake.discharge is not None:
             problems = Problems()
@@ -628,7 +634,7 @@ class IntakeBatch:
             )
             problems.raise_if_any()
         self.facts.admit(values, in_residence=intake.discharge is None)
-        self._accepted.append(_Accepted(values, intake.admission, intake.discharge, notes))
+        self._accepted.append(_Accepted(values, intake.admission, intake.discharge, notes, answers))
 
     def write(self) -> list[int]:
         """Save the residents accepted so far, in the order they were added (each with a stay,
@@ -676,9 +682,22 @@ class IntakeBatch:
                 for resident_id, a in zip(resident_ids, accepted, strict=True)
             ],
         )
+        # A stay with no answer given has no row: every answer unknown.
+        answered = [(i, a.answers) for i, a in zip(stay_ids, accepted, strict=True) if a.answers]
+        if answered:
+            unknown = dict.fromkeys(QUESTIONS, funder_vocab.UNKNOWN)
+            s.execute(
+                insert(StayAnswers),
+                [{"stay_id": i, **unknown, **given, "updated_at": now} for i, given in answered],
+            )
         lines: list[audit.Entry] = []
         for resident_id, stay_id, a in zip(resident_ids, stay_ids, accepted, strict=True):
             lines.append(_intake_line(resident_id, a.values, a.admission))
+            if a.answers:  # the line record_answers writes
+                changes = {q: [funder_vocab.UNKNOWN, v] for q, v in a.answers.items()}
+                lines.append(
+                    audit.Entry("change", "stays", stay_id, "Funders' answers recorded", changes)
+                )
             if a.discharge is not None:
                 name = f"{a.values['first_name']} {a.values['last_name']}"
                 lines.append(_discharge_line(resident_id, name, stay_id, a.discharge))

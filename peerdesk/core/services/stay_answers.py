@@ -69,16 +69,16 @@ def record_answers(s: Session, actor: Actor, stay_id: int, answers: Mapping[str,
     actor.require(Action.EDIT_RESIDENTS)
     values = check_answers(answers)
     get_or_not_found(s, Stay, stay_id, "stay")
-    row = s.get(StayAnswers, stay_id)
     before = answers_of(s, stay_id)
+    changes = audit.diff({q: before[q] for q in values}, values)
+    if not changes:
+        return before  # nothing new: no row, no audit line
+    row = s.get(StayAnswers, stay_id)
     if row is None:
         row = StayAnswers(stay_id=stay_id, updated_at=clock.now_utc())
         for question in QUESTIONS:
             setattr(row, question, funder_vocab.UNKNOWN)
         s.add(row)
-    changes = audit.diff({q: before[q] for q in values}, values)
-    if not changes:
-        return before
     for question, value in values.items():
         setattr(row, question, value)
     row.updated_at = clock.now_utc()

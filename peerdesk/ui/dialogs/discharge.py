@@ -1,4 +1,5 @@
-"""Discharge a resident (closing their stay) and readmit a discharged one (a new stay)."""
+"""Discharge a resident (closing their stay) and readmit a discharged one (a new stay), each
+with the funders' questions asked at that point."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from peerdesk.core import clock, dto, vocab
+from peerdesk.core import clock, dto, funder_vocab, vocab
 from peerdesk.core.errors import FieldError, ValidationError
 from peerdesk.core.services import mentors, residents, settings
+from peerdesk.core.services.stay_answers import Answers, answers_of, record_answers
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, fmt_date, vocab_text
 from peerdesk.ui.dialogs.resident import referral_suggestions, unknown_mentor
+from peerdesk.ui.widgets.answers import PERSON_QUESTIONS, AnswersSection
 from peerdesk.ui.widgets.choices import ChoiceCombo
 from peerdesk.ui.widgets.dates import DateField
 from peerdesk.ui.widgets.forms import FormSection
@@ -60,12 +63,15 @@ class OutcomeChooser(QWidget):
 
 
 class DischargeDialog(FormDialog):
-    """Date, reason, outcome class (from the reason unless changed), where they go, notes."""
+    """Date, reason, outcome class (from the reason unless changed), where they go, notes,
+    and the funders' questions asked at discharge (employment, income, MOUD)."""
 
     def __init__(self, parent: QWidget | None, ctx: UiContext, resident_id: int) -> None:
         super().__init__(parent, ctx, "")
         self.setWindowTitle(self.tr("Discharge"))
         self.resident_id = resident_id
+        self.stay_id: int | None = None  # the stay being closed
+        self.answers_before = Answers({})
         self._outcome_chosen_by_hand = False
 
         self.heading = QLabel(self.body)
@@ -91,10 +97,18 @@ class DischargeDialog(FormDialog):
         )
         section.add_field(self.tr("&Going to live:"), self.exit_living, "exit_living_situation")
         section.add_field(self.tr("&Notes:"), self.notes, "notes")
+        self.answers = AnswersSection(
+            self.tr("For funders' reports"),
+            self.tr("&Questions asked at discharge:"),
+            funder_vocab.EXIT_QUESTIONS,
+            self.errors,
+            self.body,
+        )
 
         column = QVBoxLayout(self.body)
         column.addWidget(self.heading)
         column.addWidget(section)
+        column.addWidget(self.answers)
         column.addStretch(1)
         self.reason.currentIndexChanged.connect(self._on_reason_currentIndexChanged)
         for button in self.outcome.buttons.values():
@@ -119,6 +133,9 @@ class DischargeDialog(FormDialog):
             self.heading.setText(f"<b>{name}</b>")
             self.show_refusal(self.tr("{name} is already discharged.").format(name=resident.name))
             return
+        self.stay_id = stay.id
+        self.answers_before = answers_of(s, stay.id)
+        self.answers.set_values(self.answers_before)
         self.heading.setText(
             self.tr("<b>{name}</b> came on {date} and has been here {days} days.").format(
                 name=name, date=fmt_date(stay.intake_date), days=stay.days(clock.today())
@@ -135,7 +152,7 @@ class DischargeDialog(FormDialog):
 
     def _write(self, s: Session) -> dto.Resident:
         reason = self.reason.value()
-        return residents.discharge_resident(
+        discharged = residents.discharge_resident(
             s,
             self.ctx.actor,
             self.resident_id,
@@ -148,6 +165,10 @@ class DischargeDialog(FormDialog):
                 notes=self.notes.toPlainText(),
             ),
         )
+        answers = self.answers.changed(self.answers_before)
+        if self.stay_id is not None and answers:
+            record_answers(s, self.ctx.actor, self.stay_id, answers)
+        return discharged
 
     def _announce(self, saved: object) -> None:
         assert isinstance(saved, dto.Resident)
@@ -156,7 +177,8 @@ class DischargeDialog(FormDialog):
 
 class ReadmitDialog(FormDialog):
     """A new stay for a discharged resident: date, phase, referral, where they were living,
-    and the room, bed and peer mentor they come back to."""
+    the room, bed and peer mentor they come back to, and the funders' questions asked again
+    (who they are carried over from the last stay, to check with them)."""
 
     def __init__(self, parent: QWidget | None, ctx: UiContext, resident_id: int) -> None:
         super().__init__(parent, ctx, "")
@@ -191,10 +213,19 @@ class ReadmitDialog(FormDialog):
         room.add_field(self.tr("B&ed:"), self.bed, "bed")
         room.add_field(self.tr("Peer men&tor:"), self.mentor, "mentor_id")
 
+        self.answers = AnswersSection(
+            self.tr("For funders' reports"),
+            self.tr("&Questions asked at readmission:"),
+            funder_vocab.INTAKE_QUESTIONS,
+            self.errors,
+            self.body,
+        )
+
         column = QVBoxLayout(self.body)
         column.addWidget(self.heading)
         column.addWidget(stay)
         column.addWidget(room)
+        column.addWidget(self.answers)
         column.addStretch(1)
         self.read(self._load)
         self.set_ok_text(self.tr("&Readmit"))
@@ -243,6 +274,18 @@ class ReadmitDialog(FormDialog):
         )
         # Where they went on discharge is usually where they come back from.
         self.living.set_value(last.exit_living_situation)
+        # Who they are is asked again but starts from their last answers; how they are doing
+        # (work, income, MOUD, the courts) is asked afresh.
+        before = answers_of(s, last.id)
+        self.answers.set_values(Answers({q: before[q] for q in PERSON_QUESTIONS}))
+        if any(before[q] != funder_vocab.UNKNOWN for q in PERSON_QUESTIONS):
+            self.answers.hint.setText(
+                self.tr(
+                    "Gender, race, ethnicity and veteran are their answers from the last stay; "
+                    "check them with {name}. “Declined to answer” when they would rather not "
+                    "say; “Unknown” when nobody has asked."
+                ).format(name=resident.name)
+            )
 
     def _widget_problems(self) -> list[FieldError]:
         typed = self.mentor.unmatched_text()
@@ -288,6 +331,10 @@ class ReadmitDialog(FormDialog):
         if problems:
             raise ValidationError(*problems)
         assert saved is not None
+        stay = saved.current_stay  # the new one
+        answers = self.answers.changed(Answers({}))
+        if stay is not None and answers:
+            record_answers(s, self.ctx.actor, stay.id, answers)
         return saved
 
     def _announce(self, saved: object) -> None:

@@ -1,9 +1,10 @@
 """A resident's intake (new resident) or their details (existing resident).
 
-Intake asks for the person, the first stay (date, phase, referral, where they were living)
-and, when known, room, bed and peer mentor. Editing changes the details and may correct the
-intake of the latest stay (through ``residents.correct_admission``); phases change through
-their own form, so the history stays true.
+Intake asks for the person, the first stay (date, phase, referral, where they were living),
+the funders' questions and, when known, room, bed and peer mentor. Editing changes the details
+and may correct the intake of the latest stay (through ``residents.correct_admission``) and
+its funders' answers (the discharge's too, once they have left); phases change through their
+own form, so the history stays true.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from peerdesk.core import clock, dto
+from peerdesk.core import clock, dto, funder_vocab
 from peerdesk.core.errors import FieldError, ValidationError
 from peerdesk.core.services import mentors, residents, settings
+from peerdesk.core.services.stay_answers import Answers, answers_of, record_answers
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, fmt_date
+from peerdesk.ui.widgets.answers import AnswersSection
 from peerdesk.ui.widgets.choices import ChoiceCombo
 from peerdesk.ui.widgets.dates import DateField
 from peerdesk.ui.widgets.forms import FormSection
@@ -64,6 +67,7 @@ class ResidentDialog(FormDialog):
     ) -> None:
         self.resident_id = resident_id
         self.resident: dto.Resident | None = None
+        self.answers_before = Answers({})  # the latest stay's, as read
         super().__init__(parent, ctx, "")
         self.setWindowTitle(
             self.tr("New resident: intake") if resident_id is None else self.tr("Resident details")
@@ -149,6 +153,28 @@ class ResidentDialog(FormDialog):
         room.add_field(self.tr("B&ed:"), self.bed, "bed")
         room.add_field(self.tr("Peer men&tor:"), self.mentor, "mentor_id")
 
+        self.answers = AnswersSection(
+            self.tr("For funders' reports")
+            if new
+            else self.tr("For funders' reports: latest stay"),
+            self.tr("&Questions asked at intake:"),
+            funder_vocab.INTAKE_QUESTIONS,
+            self.errors,
+            body,
+            columns=2,
+        )
+        # Shown once the latest stay has ended, so its discharge's answers can be corrected.
+        self.exit_answers = AnswersSection(
+            self.tr("For funders' reports: discharge of the latest stay"),
+            self.tr("Questions asked at &discharge:"),
+            funder_vocab.EXIT_QUESTIONS,
+            self.errors,
+            body,
+            columns=2,
+        )
+        self.exit_answers.hint.hide()
+        self.exit_answers.hide()
+
         notes = FormSection(self.tr("Notes"), self.errors, body)
         self.notes = QPlainTextEdit(body)
         self.notes.setTabChangesFocus(True)
@@ -164,10 +190,12 @@ class ResidentDialog(FormDialog):
         grid.addWidget(intake, 1, 1)
         grid.addWidget(contact, 2, 0)
         grid.addWidget(room, 2, 1)
-        grid.addWidget(notes, 3, 0, 1, 2)
+        grid.addWidget(self.answers, 3, 0, 1, 2)
+        grid.addWidget(self.exit_answers, 4, 0, 1, 2)
+        grid.addWidget(notes, 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(6, 1)
         if new:
             self.heading.setText(
                 self.tr(
@@ -196,6 +224,8 @@ class ResidentDialog(FormDialog):
                 if m.id == resident.mentor_id
             )
             self.mentor.add_choice(brief.id, mentor_text(brief))
+        if resident.current_stay is not None:
+            self.answers_before = answers_of(s, resident.current_stay.id)
         self._fill(resident)
 
     def _fill(self, resident: dto.Resident) -> None:
@@ -219,6 +249,9 @@ class ResidentDialog(FormDialog):
             self.intake_date.set_date(stay.intake_date)
             self.referral.setEditText(stay.referral_source)
             self.living.set_value(stay.intake_living_situation)
+            self.answers.set_values(self.answers_before)
+            self.exit_answers.set_values(self.answers_before)
+            self.exit_answers.setVisible(not stay.is_open)
         phase = resident.current_phase
         if phase is not None:
             self.phase.set_value(phase.phase_id)
@@ -269,10 +302,22 @@ class ResidentDialog(FormDialog):
         typed = self.mentor.unmatched_text()
         return [unknown_mentor(typed)] if typed else []
 
+    def changed_answers(self) -> dict[str, str]:
+        """The funders' answers that differ from the latest stay's (every one at intake)."""
+        changed = self.answers.changed(self.answers_before)
+        if not self.exit_answers.isHidden():
+            changed.update(self.exit_answers.changed(self.answers_before))
+        return changed
+
     def _write(self, s: Session) -> dto.Resident:
         actor = self.ctx.actor
         if self.resident_id is None:
-            return residents.intake_resident(s, actor, self.details(), self.admission())
+            admitted = residents.intake_resident(s, actor, self.details(), self.admission())
+            stay = admitted.current_stay
+            answers = self.changed_answers()
+            if stay is not None and answers:
+                record_answers(s, actor, stay.id, answers)
+            return admitted
         # Both parts are checked before either is kept, so every message shows at once.
         problems: list[FieldError] = []
         saved = None
@@ -280,11 +325,18 @@ class ResidentDialog(FormDialog):
             saved = residents.update_resident(s, actor, self.resident_id, self.details())
         except ValidationError as exc:
             problems += exc.errors
-        if self.resident is not None and self.resident.stays:
+        stay = self.resident.current_stay if self.resident is not None else None
+        if stay is not None:
             try:
                 saved = residents.correct_admission(s, actor, self.resident_id, self.admission())
             except ValidationError as exc:
                 problems += exc.errors
+            answers = self.changed_answers()
+            if answers:
+                try:
+                    record_answers(s, actor, stay.id, answers)
+                except ValidationError as exc:
+                    problems += exc.errors
         if problems:
             raise ValidationError(*problems)
         assert saved is not None

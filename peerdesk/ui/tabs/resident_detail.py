@@ -1,11 +1,12 @@
-"""The selected resident on one screen: details, current stay, phases, assessments, sessions."""
+"""The selected resident on one screen: details, stays (with their funders' answers), phases,
+assessments, sessions."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk.core import clock, dto, listing, vocab
+from peerdesk.core import clock, dto, funder_vocab, listing, vocab
 from peerdesk.core.errors import NotFound
 from peerdesk.core.listing import ListQuery
 from peerdesk.core.services import assessments as assessment_service
 from peerdesk.core.services import residents as resident_service
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services._common import fmt_date
+from peerdesk.core.services.stay_answers import Answers, answers_of
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.models.sql_table import SqlTableModel
 from peerdesk.ui.tabs.base import fit_columns
@@ -45,6 +47,13 @@ def muted_color(widget: QWidget) -> str:
         for a, b in zip(text.getRgb()[:3], back.getRgb()[:3], strict=True)
     ]
     return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def _vocab(text: str) -> str:
+    return QCoreApplication.translate("vocab", text)
+
+
+NONE = Answers({})  # a stay never asked: every answer unknown
 
 
 def _age(born: dt.date, on: dt.date) -> int:
@@ -164,11 +173,13 @@ class ResidentDetail(QWidget):
         """Show one resident (None: the empty pane)."""
         resident: dto.Resident | None = None
         found: list[dto.Assessment] = []
+        answers: dict[int, Answers] = {}
         if resident_id is not None:
             try:
                 with self.ctx.db.read() as s:
                     resident = resident_service.get_resident(s, resident_id)
                     found = assessment_service.list_assessments(s, resident_id)
+                    answers = {stay.id: answers_of(s, stay.id) for stay in resident.stays}
             except NotFound:
                 resident = None
         self.resident_id = resident.id if resident is not None else None
@@ -188,7 +199,7 @@ class ResidentDetail(QWidget):
         self.heading.setText(resident.name)
         self.summary.setText(self._summary_html(resident))
         self.details.setText(self._details_html(resident))
-        self.stay.setText(self._stay_html(resident))
+        self.stay.setText(self._stay_html(resident, answers))
         self.phases.setText(self._phases_html(resident))
         self.assessments.setText(self._assessments_html(found))
         self.sessions_model.set_query(ListQuery(resident_id=resident.id))
@@ -197,13 +208,16 @@ class ResidentDetail(QWidget):
             fit_columns(self.sessions)
 
     def _rows(self, title: str, rows: list[tuple[str, str]]) -> str:
+        return f"<b>{_e(title)}</b>{self._table(rows)}"
+
+    def _table(self, rows: list[tuple[str, str]]) -> str:
         muted = muted_color(self)
         cells = "".join(
             f"<tr><td style='padding-right:12px; color:{muted}'>{_e(k)}</td><td>{_e(v)}</td></tr>"
             for k, v in rows
             if v
         )
-        return f"<b>{_e(title)}</b><table cellspacing='2'>{cells}</table>"
+        return f"<table cellspacing='2'>{cells}</table>"
 
     def _summary_html(self, r: dto.Resident) -> str:
         today = clock.today()
@@ -243,7 +257,25 @@ class ResidentDetail(QWidget):
             ],
         )
 
-    def _stay_html(self, r: dto.Resident) -> str:
+    def _answers_html(self, stay: dto.Stay, answers: Answers) -> str:
+        """The stay's funders' answers that are known (the discharge's too once it has
+        ended), under their own heading; one line when none is."""
+        asked = dict(funder_vocab.INTAKE_QUESTIONS)
+        if not stay.is_open:
+            asked.update(funder_vocab.EXIT_QUESTIONS)
+        rows = [
+            (_vocab(label), _vocab(answers.label(question)))
+            for question, (_enum, label) in asked.items()
+            if answers[question] != funder_vocab.UNKNOWN
+        ]
+        muted = muted_color(self)
+        if not rows:
+            line = self.tr("Funders' answers: not recorded")
+            return f"<div style='color:{muted}; margin-top:4px'>{_e(line)}</div>"
+        heading = self.tr("Funders' answers")
+        return f"<div style='color:{muted}; margin-top:4px'>{_e(heading)}</div>{self._table(rows)}"
+
+    def _stay_html(self, r: dto.Resident, answers: dict[int, Answers]) -> str:
         stay = r.current_stay
         if stay is None:
             return self._rows(self.tr("Current stay"), [(self.tr("Intake"), self.tr("none"))])
@@ -262,14 +294,20 @@ class ResidentDetail(QWidget):
                 (self.tr("Went to"), self._living(stay.exit_living_situation)),
                 (self.tr("Discharge notes"), stay.discharge_notes),
             ]
-        if len(r.stays) > 1:
-            earlier = [
-                f"{fmt_date(s.intake_date)} – {fmt_date(s.discharge_date)}"
-                for s in r.stays[:-1]
-                if s.discharge_date is not None
-            ]
-            rows.append((self.tr("Earlier stays"), "; ".join(earlier)))
-        return self._rows(title, rows)
+        blocks = [self._rows(title, rows) + self._answers_html(stay, answers.get(stay.id, NONE))]
+        # Each earlier stay, newest first, in a block of its own with its answers.
+        for earlier in reversed(r.stays[:-1]):
+            if earlier.discharge_date is None:
+                continue
+            reason = earlier.discharge_reason.label if earlier.discharge_reason else ""
+            title = self.tr("Earlier stay, {start} – {end}").format(
+                start=fmt_date(earlier.intake_date), end=fmt_date(earlier.discharge_date)
+            )
+            blocks.append(
+                self._rows(title, [(self.tr("Reason"), reason)])
+                + self._answers_html(earlier, answers.get(earlier.id, NONE))
+            )
+        return "<div style='margin-top:10px'></div>".join(blocks)
 
     def _phases_html(self, r: dto.Resident) -> str:
         stay = r.current_stay
