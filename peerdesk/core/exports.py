@@ -6,7 +6,9 @@ formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is pr
 apostrophe so opening the file can never run anything.
 
 The residents and mentors exports carry every field the import reads back (the import undoes
-the apostrophe), so exporting and importing into a new database gives the same records.
+the apostrophe), so exporting and importing into a new database gives the same records. A
+resident's row is their latest stay, with its funders' answers as codes (``gender``,
+``income_exit`` …; ``unknown`` when nobody asked).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Any, TextIO
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from peerdesk.core import audit
+from peerdesk.core import audit, funder_vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.models import (
     ActionItem,
@@ -31,6 +33,7 @@ from peerdesk.core.models import (
     Resident,
     SessionAttendee,
     Stay,
+    StayAnswers,
     SupervisionNote,
 )
 from peerdesk.core.permissions import Action
@@ -65,9 +68,16 @@ def neutralise(value: Any) -> str:
     return text
 
 
+# The funders' questions, each a column named after it holding the answer's code.
+ANSWER_COLUMNS = (*funder_vocab.INTAKE_QUESTIONS, *funder_vocab.EXIT_QUESTIONS)
+
+
 def _residents() -> Select[*tuple[Any, ...]]:
     mentor = aliased(Mentor)
     stay = aliased(Stay)
+    answers = aliased(StayAnswers)
+    # A stay with no answers row was never asked: every answer unknown.
+    unknown = literal(funder_vocab.UNKNOWN)
     return (
         select(
             Resident.id,
@@ -91,10 +101,12 @@ def _residents() -> Select[*tuple[Any, ...]]:
             stay.discharge_outcome,
             stay.exit_living_situation.label("living_situation_at_exit"),
             stay.discharge_notes,
+            *(func.coalesce(getattr(answers, q), unknown).label(q) for q in ANSWER_COLUMNS),
             Resident.notes,
         )
         .join(resident_overview, resident_overview.c.resident_id == Resident.id)
         .outerjoin(stay, stay.id == resident_overview.c.stay_id)
+        .outerjoin(answers, answers.stay_id == stay.id)
         .outerjoin(ProgramPhase, ProgramPhase.id == resident_overview.c.phase_id)
         .outerjoin(mentor, mentor.id == Resident.mentor_id)
         .order_by(Resident.last_name, Resident.first_name, Resident.id)

@@ -49,7 +49,7 @@ from xml.parsers import expat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from peerdesk.core import audit, clock, dto, vocab
+from peerdesk.core import audit, clock, dto, funder_vocab, import_answers, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.dto import person_name
 from peerdesk.core.errors import ImportProblem, ValidationError
@@ -141,6 +141,13 @@ _CONTACT = ImportField(
 )
 _NOTES = ImportField(
     "notes", "Notes", synonyms=("note", "comments", "comment", "remarks"), multiline=True
+)
+
+# The funders' questions of the stay, each read as one of its answers (see _Row.answer).
+QUESTIONS = import_answers.QUESTIONS
+_ANSWER_FIELDS = tuple(
+    ImportField(question, label, synonyms=import_answers.SYNONYMS[question])
+    for question, (_enum, label) in QUESTIONS.items()
 )
 
 RESIDENT_FIELDS: tuple[ImportField, ...] = (
@@ -244,6 +251,7 @@ RESIDENT_FIELDS: tuple[ImportField, ...] = (
         synonyms=("exit living situation", "discharged to", "destination", "moved to"),
     ),
     ImportField("discharge_notes", "Discharge notes", synonyms=("exit notes",), multiline=True),
+    *_ANSWER_FIELDS,
     _NOTES,
 )
 
@@ -1187,6 +1195,19 @@ class _Row:
             field, f"{len(ids)} {what}s are called {text}; clear the cell and choose one later."
         )
 
+    def answer(self, field: str) -> str:
+        """A funders' answer as its code: a code or label of its list, or a spelling sheets use
+        ("F", "Y", "Non-Hispanic", a monthly amount for income); a blank cell is unknown."""
+        text = self.text(field)
+        if not text:
+            return funder_vocab.UNKNOWN
+        enum, label = QUESTIONS[field]
+        code = import_answers.read_answer(field, text)
+        if code is None:
+            answers = ", ".join(m.label for m in enum)
+            raise CellProblem(field, f'{label} "{text}" is not one of its answers: {answers}.')
+        return code
+
     def status(self, words: Mapping[str, bool]) -> bool | None:
         """True for a row that says the person has left, False for current, None if blank."""
         text = self.text("status")
@@ -1256,6 +1277,7 @@ def _resident_record(row: _Row) -> ResidentRecord:
         living_situation=row.one_of("living_situation_at_intake", lk.living, living_hint)
         or "unknown",
     )
+    answers = {q: row.answer(q) for q in QUESTIONS if q in row.values}
     left = row.status(_RESIDENT_STATUS)
     discharge_date = row.date("discharge_date")
     leaving = ("discharge_reason", "discharge_outcome", "living_situation_at_exit")
@@ -1265,12 +1287,17 @@ def _resident_record(row: _Row) -> ResidentRecord:
                 "discharge_date", "Discharge date is required for a discharged resident."
             )
         given = [f for f in (*leaving, "discharge_notes") if row.text(f)]
+        given += [
+            q
+            for q in funder_vocab.EXIT_QUESTIONS
+            if answers.get(q, funder_vocab.UNKNOWN) != funder_vocab.UNKNOWN
+        ]
         if given:
             raise CellProblem(
                 given[0],
                 f"{field_label(row.kind, given[0])} is given but the discharge date is empty.",
             )
-        return ResidentRecord(details, admission)
+        return ResidentRecord(details, admission, answers=answers)
     if left is False:
         raise CellProblem(
             "discharge_date", "The row has a discharge date but says active; clear one of them."
@@ -1290,7 +1317,7 @@ def _resident_record(row: _Row) -> ResidentRecord:
         or "unknown",
         notes=row.text("discharge_notes"),
     )
-    return ResidentRecord(details, admission, discharge)
+    return ResidentRecord(details, admission, discharge, answers)
 
 
 def _reason_hint() -> str:

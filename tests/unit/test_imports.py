@@ -26,6 +26,7 @@ from peerdesk.core.exports import rows as export_rows
 from peerdesk.core.imports import ImportKind, RowStatus
 from peerdesk.core.models import AuditEvent, Mentor, Preference, Resident, Stay
 from peerdesk.core.services import mentors, residents, settings
+from peerdesk.core.services.stay_answers import answers_of, record_answers
 from tests import factories as f
 
 RESIDENTS = ImportKind.RESIDENTS
@@ -674,6 +675,96 @@ def test_a_fixed_cell_changes_the_preview(db: Database, admin: Actor) -> None:
     assert sheet.rows[0].cells == ("Al", "", "2026-01-01")
 
 
+# --------------------------------------------------------------------------- funders' answers
+
+ANSWERS_SHEET = (
+    "First,Last,Intake,Sex,Race,Hispanic,Veteran status,Probation,Employment status,"
+    "Monthly income,MAT,Employment at exit\r\n"
+    'Ann,Lee,2026-01-05,F,African American,Y,N,probation,Full-time,"$1,200",Suboxone,\r\n'
+    "Bo,Diaz,2026-01-06,Male,white,no,yes,no,unemployed,0,no,\r\n"
+    "Cy,Fox,2026-01-07,Woman,,,Declined to answer,,,,,unknown\r\n"
+    "Di,Ray,2026-01-08,Woman,Purple,,,,,,,\r\n"
+    "Ed,Hu,2026-01-09,Man,,,,,,,,Employed full time\r\n"
+)
+
+
+def test_funders_answers_are_guessed_read_as_sheets_spell_them_and_recorded(
+    db: Database, admin: Actor
+) -> None:
+    sheet = imports.read_csv_bytes(ANSWERS_SHEET.encode(), "answers.csv")
+    assert imports.guess_mapping(RESIDENTS, sheet.header).fields == (
+        "first_name",
+        "last_name",
+        "intake_date",
+        "gender",
+        "race",
+        "ethnicity",
+        "veteran",
+        "justice",
+        "employment_entry",
+        "income_entry",
+        "moud_entry",
+        "employment_exit",
+    )
+    rows = by_line(preview(db, admin, sheet))
+    assert [rows[n].status for n in (2, 3, 4)] == [RowStatus.NEW] * 3
+    assert (rows[5].status, rows[5].field, rows[5].reason) == (
+        RowStatus.WRONG,
+        "race",
+        'Race "Purple" is not one of its answers: American Indian or Alaska Native, Asian, '
+        "Black or African American, Native Hawaiian or Pacific Islander, White, More than one "
+        "race, Another race, Declined to answer, Unknown.",
+    )
+    assert (rows[6].status, rows[6].field, rows[6].reason) == (
+        RowStatus.WRONG,
+        "employment_exit",
+        "Employment at exit is given but the discharge date is empty.",
+    )
+
+    with db.begin() as s:
+        mapping = imports.offered_mapping(s, RESIDENTS, sheet.header)
+        done = imports.import_sheet(s, admin, sheet, mapping, skip_wrong_rows=True)
+    assert done.result is not None and done.result.imported == 3
+    with db.read() as s:
+        found = {}
+        for resident_id in done.result.record_ids:
+            resident = residents.get_resident(s, resident_id)
+            assert resident.current_stay is not None
+            found[resident.first_name] = answers_of(s, resident.current_stay.id)
+    ann, bo, cy = found["Ann"], found["Bo"], found["Cy"]
+    assert [ann[q] for q in ("gender", "race", "ethnicity", "veteran", "justice")] == [
+        "woman",
+        "black",
+        "hispanic",
+        "no",
+        "supervision",
+    ]
+    assert (ann["employment_entry"], ann["income_entry"], ann["moud_entry"]) == (
+        "full_time",
+        "1000_1999",  # $1,200 a month
+        "yes",  # Suboxone
+    )
+    assert [bo[q] for q in ("gender", "ethnicity", "veteran", "justice", "income_entry")] == [
+        "man",
+        "not_hispanic",
+        "yes",
+        "none",
+        "none",
+    ]
+    assert (bo["employment_entry"], bo["moud_entry"]) == ("looking", "no")
+    assert (cy["gender"], cy["race"], cy["veteran"], cy["employment_exit"]) == (
+        "woman",
+        "unknown",  # blank
+        "declined",
+        "unknown",
+    )
+    with db.read() as s:
+        recorded = s.execute(
+            select(AuditEvent.entity_id).where(AuditEvent.summary == "Funders' answers recorded")
+        ).scalars()
+        assert len(list(recorded)) == 3  # one line on each new stay, as the form writes
+
+
 # --------------------------------------------------------------------------- round trip
 
 
@@ -694,7 +785,16 @@ def test_export_then_import_into_a_new_database_gives_the_same_records(
         maya = f.mentor(s, admin, "Maya", "Lopez")
         gone = f.mentor(s, admin, "Lee", "Stone", start=dt.date(2023, 5, 1))
         mentors.deactivate_mentor(s, admin, gone.id, dt.date(2025, 12, 31), "moved away")
-        f.resident(s, admin, "José", "O'Neil", mentor_id=maya.id, room="1", bed="A", phase="MT I")
+        jose = f.resident(
+            s, admin, "José", "O'Neil", mentor_id=maya.id, room="1", bed="A", phase="MT I"
+        )
+        assert jose.current_stay is not None
+        record_answers(
+            s,
+            admin,
+            jose.current_stay.id,
+            {"gender": "man", "race": "multiracial", "ethnicity": "hispanic", "moud_entry": "yes"},
+        )
         f.resident(s, admin, '=HYPERLINK("x")', "Núñez, Jr.", dob=None, living="jail")
         left = f.resident(s, admin, "Ann", "Lee", room="1", bed="B", intake=dt.date(2025, 3, 1))
         residents.discharge_resident(
@@ -708,6 +808,13 @@ def test_export_then_import_into_a_new_database_gives_the_same_records(
                 "family_friends",
                 notes='Said "see you", left a note;\nback soon',
             ),
+        )
+        assert left.current_stay is not None
+        record_answers(
+            s,
+            admin,
+            left.current_stay.id,
+            {"veteran": "declined", "employment_exit": "part_time", "income_exit": "500_999"},
         )
         residents.update_resident(
             s,
@@ -747,6 +854,11 @@ def test_export_then_import_into_a_new_database_gives_the_same_records(
             assert outcome.result.imported == len(sheet.rows)
         for table in (CsvTable.MENTORS, CsvTable.RESIDENTS):
             assert exported(fresh, table) == exported(db, table)
+    # The answers travelled (and the export holds them, so the comparison covers them).
+    by_name = {row["first_name"]: row for row in exported(db, CsvTable.RESIDENTS)}
+    assert (by_name["José"]["race"], by_name["José"]["moud_entry"]) == ("multiracial", "yes")
+    assert (by_name["Ann"]["veteran"], by_name["Ann"]["income_exit"]) == ("declined", "500_999")
+    assert by_name["Zoë"]["gender"] == "unknown"
 
 
 # --------------------------------------------------------------------------- progress
