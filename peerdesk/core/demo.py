@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from peerdesk.core import audit, clock, vocab
+from peerdesk.core import audit, clock, funder_vocab, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.errors import ValidationError
@@ -198,6 +198,40 @@ DISCHARGE_CHOICES = (
 )
 PHASE_DAYS = ((7, 14), (25, 40), (25, 40), (50, 90))  # days spent in SOS, MT I, MT II, Phase I
 
+# The funders' answers: the first names above are men's up to "Mary", then women's (the
+# names mixed in at the end are listed); a Spanish surname is usually a Hispanic resident.
+MEN = frozenset(FIRST_NAMES[: FIRST_NAMES.index("Mary")]) | {
+    "José", "Dmitri", "Tremaine", "DeShawn", "Malik", "Jamal", "Xavier", "Tuan",
+}  # fmt: skip
+SPANISH_SURNAMES = frozenset(
+    """
+    Garcia Rodriguez Martinez Hernandez Lopez Gonzalez Perez Sanchez Ramirez Torres Flores
+    Rivera Gomez Diaz Cruz Reyes Morales Gutierrez Ortiz Ramos Chavez Mendoza Ruiz Alvarez
+    Castillo Jimenez Vasquez
+    """.split()
+)
+NOT_ASKED = 0.05  # stays nobody asked the questions of: no answers row, every answer unknown
+D, U = funder_vocab.DECLINED, funder_vocab.UNKNOWN
+RACES = (("white", 62), ("black", 20), ("multiracial", 6), ("american_indian", 1), ("asian", 1),
+         ("pacific_islander", 1), ("other", 2), (D, 3), (U, 4))  # fmt: skip
+VETERAN = (("no", 84), ("yes", 9), (D, 2), (U, 5))
+JUSTICE = (("none", 58), ("court", 8), ("supervision", 16), ("both", 6), (D, 4), (U, 8))
+EMPLOYMENT_AT_ENTRY = (("full_time", 8), ("part_time", 10), ("looking", 50), ("not_looking", 20),
+                       (D, 3), (U, 9))  # fmt: skip
+# Leaving well usually means working; leaving early, often that nobody could ask.
+EMPLOYMENT_AT_POSITIVE_EXIT = (("full_time", 52), ("part_time", 24), ("looking", 12),
+                               ("not_looking", 5), (D, 2), (U, 5))  # fmt: skip
+EMPLOYMENT_AT_OTHER_EXIT = (("full_time", 8), ("part_time", 12), ("looking", 30),
+                            ("not_looking", 12), (D, 3), (U, 35))  # fmt: skip
+INCOME_BY_EMPLOYMENT = {
+    "full_time": (("1000_1999", 55), ("2000_up", 30), ("500_999", 10), (D, 5)),
+    "part_time": (("500_999", 50), ("under_500", 25), ("1000_1999", 20), (D, 5)),
+    "looking": (("none", 55), ("under_500", 30), ("500_999", 10), (D, 5)),
+    "not_looking": (("500_999", 45), ("none", 25), ("1000_1999", 20), (D, 10)),
+}
+MOUD_AT_ENTRY = (("no", 62), ("yes", 28), (D, 3), (U, 7))
+MOUD_AT_EXIT = {"yes": (("yes", 85), ("no", 12), (U, 3)), "no": (("no", 90), ("yes", 5), (U, 5))}
+
 
 @dataclass
 class DemoSummary:
@@ -261,6 +295,7 @@ class _House:
         self, beds: int, years: float, seed: int, today: dt.date, phase_ids: list[int]
     ) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         self.beds = beds
         self.today = today
         self.start = today - dt.timedelta(days=round(years * 365.25))
@@ -913,8 +948,13 @@ class _House:
         self._finish_rows()
 
     def _finish_rows(self) -> None:
+        # The answers draw from their own generator, so the rest of the house is the same as
+        # a house built before there were answers, and the same seed still gives the same one.
+        answers = _Answers(random.Random(f"{self.seed}:answers"), self.former_names)
+        calls = _FollowUps(random.Random(f"{self.seed}:follow-ups"), self.stays, self.today)
         for stay in self.stays:
             reason, outcome, exit_to = self.discharges.get(stay.id, (None, None, None))
+            referral = self.rng.choice(REFERRALS)
             self.rows.add(
                 "stays",
                 [
@@ -935,7 +975,7 @@ class _House:
                     stay.id,
                     stay.resident,
                     stay.intake.isoformat(),
-                    self.rng.choice(REFERRALS),
+                    referral,
                     self.intake_situation[stay.id],
                     stay.discharge.isoformat() if stay.discharge else None,
                     reason,
@@ -946,6 +986,11 @@ class _House:
                     "demo",
                 ),
             )
+            row = answers.of(stay, referral, self.intake_situation[stay.id], outcome)
+            if row is not None:
+                self.rows.add("stay_answers", ANSWER_COLUMNS, row)
+            for call in calls.of(stay, reason, outcome):
+                self.rows.add("follow_ups", FOLLOW_UP_COLUMNS, call)
             for index, day in stay.phases:
                 if day > self.today:
                     continue
@@ -981,6 +1026,132 @@ class _House:
 
     def ended_mentors(self) -> list[tuple[str, int]]:
         return [(m.end.isoformat(), m.id) for m in self.mentors if m.end is not None]
+
+
+ANSWER_COLUMNS = [
+    "stay_id",
+    *funder_vocab.INTAKE_QUESTIONS,
+    *funder_vocab.EXIT_QUESTIONS,
+    "updated_at",
+]
+
+
+FOLLOW_UP_COLUMNS = [
+    "id", "stay_id", "point", "contacted_on", "reached", "living_situation", "in_recovery",
+    "employed", "notes", "created_at", "created_by",
+]  # fmt: skip
+
+
+class _FollowUps:
+    """The calls about 6 and 12 months after a stay: most made once their time is past, some
+    still to make (so Home has a few due), nobody called after a death or back in residence;
+    those who left positively more often found housed, in recovery and working."""
+
+    def __init__(self, rng: random.Random, stays: Sequence[_Stay], today: dt.date) -> None:
+        self.rng = rng
+        self.today = today
+        self.next_id = 1
+        self.returns: dict[int, list[dt.date]] = {}
+        for stay in stays:
+            self.returns.setdefault(stay.resident, []).append(stay.intake)
+
+    def of(self, stay: _Stay, reason: str | None, outcome: str | None) -> list[tuple[object, ...]]:
+        ended = stay.discharge
+        if ended is None or reason == vocab.DischargeReason.DECEASED.value:
+            return []
+        if any(intake > ended for intake in self.returns[stay.resident]):
+            return []
+        rng = self.rng
+        rows: list[tuple[object, ...]] = []
+        good = outcome == vocab.OutcomeClass.POSITIVE.value
+        for point in funder_vocab.FollowUpPoint:
+            due = ended + dt.timedelta(days=point.days)
+            opens = due - dt.timedelta(days=funder_vocab.FOLLOW_UP_OPENS_BEFORE)
+            closes = due + dt.timedelta(days=funder_vocab.FOLLOW_UP_CLOSES_AFTER)
+            if opens > self.today or rng.random() > (0.85 if closes < self.today else 0.4):
+                continue
+            day = min(self.today, max(ended, due + dt.timedelta(days=rng.randint(-20, 40))))
+            reached = rng.random() < 0.7
+            living = None
+            recovery = employed = funder_vocab.UNKNOWN
+            if reached:
+                living = rng.choice(
+                    ["own_rent", "recovery_housing", "family_friends"]
+                    if rng.random() < (0.8 if good else 0.45)
+                    else ["street", "shelter", "jail"]
+                )
+                recovery = "yes" if rng.random() < (0.75 if good else 0.45) else "no"
+                employed = "yes" if rng.random() < (0.6 if good else 0.3) else "no"
+            rows.append(
+                (self.next_id, stay.id, point.value, day.isoformat(), reached, living, recovery,
+                 employed, "", _stamp(day, 15), "demo")
+            )  # fmt: skip
+            self.next_id += 1
+        return rows
+
+
+class _Answers:
+    """Plausible funders' answers for each stay: who the person is stays the same across
+    their stays; employment, income and MOUD are asked again each time."""
+
+    def __init__(self, rng: random.Random, names: dict[int, tuple[str, str]]) -> None:
+        self.rng = rng
+        self.names = names
+        self.person: dict[int, tuple[str, str, str, str]] = {}
+
+    def _pick(self, choices: Sequence[tuple[str, int]]) -> str:
+        return self.rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
+
+    def _who(self, resident: int) -> tuple[str, str, str, str]:
+        """Gender, race, ethnicity and veteran, the same at every stay."""
+        if resident not in self.person:
+            first, last = self.names[resident]
+            named = "man" if first in MEN else "woman"
+            gender = self._pick(
+                ((named, 92), ("transgender", 2), ("non_binary", 1), (D, 2), (U, 3))
+            )
+            hispanic = 70 if last in SPANISH_SURNAMES else 4
+            ethnicity = self._pick(
+                (("hispanic", hispanic), ("not_hispanic", 95 - hispanic), (D, 2), (U, 3))
+            )
+            self.person[resident] = (gender, self._pick(RACES), ethnicity, self._pick(VETERAN))
+        return self.person[resident]
+
+    def _income(self, employment: str) -> str:
+        return self._pick(INCOME_BY_EMPLOYMENT.get(employment, ((employment, 1),)))
+
+    def of(
+        self, stay: _Stay, referral: str, came_from: str, outcome: str | None
+    ) -> tuple[object, ...] | None:
+        """The stay's answers row (as ANSWER_COLUMNS), or None for a stay nobody asked."""
+        person = self._who(stay.resident)
+        if self.rng.random() < NOT_ASKED:
+            return None
+        if referral == "Drug court":
+            justice = self._pick((("court", 70), ("both", 30)))
+        elif referral == "Probation and parole" or came_from == "jail":
+            justice = self._pick((("supervision", 75), ("both", 25)))
+        else:
+            justice = self._pick(JUSTICE)
+        employment = self._pick(EMPLOYMENT_AT_ENTRY)
+        moud = self._pick(MOUD_AT_ENTRY)
+        exit_answers = (U, U, U)
+        if stay.discharge is not None:
+            positive = outcome == vocab.OutcomeClass.POSITIVE.value
+            left = self._pick(EMPLOYMENT_AT_POSITIVE_EXIT if positive else EMPLOYMENT_AT_OTHER_EXIT)
+            exit_moud = self._pick(MOUD_AT_EXIT.get(moud, ((moud, 1),)))
+            exit_answers = (left, self._income(left), exit_moud)
+        on = stay.discharge or stay.intake
+        return (
+            stay.id,
+            *person,
+            justice,
+            employment,
+            self._income(employment),
+            moud,
+            *exit_answers,
+            _stamp(on),
+        )
 
 
 def build_demo_house(
@@ -1080,6 +1251,8 @@ INSERT_ORDER = (
     "residents",
     "mentors",
     "stays",
+    "stay_answers",
+    "follow_ups",
     "phase_changes",
     "credentials",
     "training_entries",
