@@ -45,7 +45,7 @@ def test_the_entry_stands_under_new_record_in_the_file_menu(window: MainWindow) 
     action = import_action(window)
     texts = [a.text() for a in window.menu("file").actions()]
     # Then the accounts' Lock now and Sign out, and Quit last.
-    assert texts[:3] == ["&New record…", "&Import a spreadsheet…", ""]
+    assert texts[:4] == ["&New record…", "&Import a spreadsheet…", "Record a &follow-up…", ""]
     assert texts[-1] == "&Quit"
     assert action.shortcut().toString() == "Ctrl+I"
     assert action.isVisible() and action.isEnabled()

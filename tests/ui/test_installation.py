@@ -18,7 +18,7 @@ from tests.window_support import paths_for
 
 def test_this_installation_is_whole(qapp: QApplication) -> None:
     detail = installation.check_installation()
-    assert "the user guide (11 pages)" in detail and "printing to PDF" in detail
+    assert "the user guide (12 pages)" in detail and "printing to PDF" in detail
 
 
 @pytest.fixture

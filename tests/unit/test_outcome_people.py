@@ -56,9 +56,7 @@ def test_who_was_served_by_hand(db: Database, admin: Actor, today: dt.date) -> N
 
     with db.read() as s:
         people = people_figures(s, PERIOD)
-    by = {
-        (b.group, b.question): dict((code, n) for code, _label, n in b.rows) for b in people.all()
-    }
+    by = {(b.group, b.question): {code: n for code, _label, n in b.rows} for b in people.all()}
     gender = by[("residents served", "gender")]
     assert (gender["woman"], gender["man"], gender["declined"], gender["unknown"]) == (1, 2, 0, 1)
     assert sum(gender.values()) == 4  # A, B, D, E: served once each
