@@ -185,6 +185,14 @@ def test_a_demo_house_comes_back_table_by_table(house: Database, usb: Path, tmp_
     assert outcome.safety_copy is None and outcome.replaced is None  # nothing was there
     assert outcome.restored.residents == result.info.row_counts["residents"]
     assert_same_house(before, target)
+    # The USB backup it came from is the house's last one: Home does not say "never".
+    from peerdesk.core import attention
+
+    with Database.open(target) as restored, restored.read() as s:
+        last = attention.last_verified_backup(s)
+        assert last is not None and last.at == result.info.created_at
+        assert last.location == str(result.path)
+        assert attention.usb_backup_warning(s) is None
 
 
 def test_an_older_backup_is_upgraded_in_a_copy_then_on_restore(

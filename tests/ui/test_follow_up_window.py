@@ -93,3 +93,22 @@ def test_a_call_before_the_discharge_is_refused_under_its_field(
     with db.read() as s:
         stay_id = residents.get_resident(s, person).stays[-1].id
         assert follow_ups.follow_ups_of_stay(s, stay_id) == []
+
+
+def test_a_message_goes_as_soon_as_its_value_is_changed(
+    qtbot: QtBot, db: Database, admin: Actor, today: dt.date
+) -> None:
+    """Issue 17: a field's message and the red banner stayed after the value was fixed."""
+    person = discharged(db, admin, today - dt.timedelta(days=20))
+    dialog = FollowUpDialog(None, make_context(db, admin), person)
+    qtbot.addWidget(dialog)
+    dialog.contacted_on.set_date(today - dt.timedelta(days=30))
+    dialog.ok_button.click()
+    assert dialog.errors.message_for("contacted_on") and dialog.banner.kind == "error"
+    label = dialog.errors.label_for("contacted_on")
+    assert label.text()
+    dialog.contacted_on.set_date(today)  # as the person picks another day
+    assert dialog.errors.message_for("contacted_on") is None
+    assert label.text() == "" and dialog.banner.kind != "error"
+    dialog.ok_button.click()
+    assert dialog.result() == FollowUpDialog.DialogCode.Accepted

@@ -179,3 +179,27 @@ def test_outcome_targets_are_set_in_the_window_and_printed_met_or_not(
     assert rows["Retained at 90 days"][3:] == ("at least 60%", "cannot be shown")
     assert rows["Median length of stay"][3:] == ("at least 90 days", "cannot be shown")
     assert rows["Positive discharges"][3:] == ("none set", "")
+
+
+def test_a_message_and_the_banner_go_once_every_wrong_value_is_changed(
+    qtbot: QtBot, house: Database, tmp_path: Path
+) -> None:
+    window = window_for(qtbot, house, tmp_path, "boss")
+    found: dict[str, object] = {}
+
+    def wrong(dialog: HouseSettingsDialog) -> None:
+        dialog.house_name.setText("   ")
+        dialog.retention.setText("30, soon")
+        dialog.ok_button.click()
+        qtbot.keyClicks(dialog.house_name, "Hope Street")
+        found["name"] = dialog.errors.message_for("house_name")
+        found["banner after one"] = dialog.banner.kind
+        dialog.retention.clear()
+        qtbot.keyClicks(dialog.retention, "30, 90")
+        found["checkpoints"] = dialog.errors.message_for("retention_checkpoints")
+        found["banner after both"] = dialog.banner.kind
+        dialog.reject()
+
+    open_the_dialog(window, wrong)
+    assert found["name"] is None and found["banner after one"] == "error"  # one still wrong
+    assert found["checkpoints"] is None and found["banner after both"] != "error"

@@ -246,6 +246,32 @@ def test_automatic_backups_run_only_when_something_changed(
     assert second is not None and second.path != first.path
 
 
+def test_signing_in_and_out_is_not_a_change_that_needs_a_backup(
+    db: Database, pc: Paths, wall: Clock, today: dt.date
+) -> None:
+    """Every close after a sign-in used to write a full backup: the sign-in's own audit line
+    counted as a change (issue 17)."""
+    from peerdesk.core import accounts
+    from peerdesk.core.services import users
+
+    change_something(db)
+    assert backup.back_up_automatically(db, ADMIN, pc, on_exit=True) is not None
+    with db.begin() as s:
+        users.create_user(s, ADMIN, "dana", "Dana Reyes", vocab.Role.ADMINISTRATOR,
+                          "a long enough passphrase")  # fmt: skip
+    assert backup.back_up_automatically(db, ADMIN, pc, on_exit=True) is not None  # a change
+    with db.begin() as s:
+        dana = users.sign_in(s, "dana", "a long enough passphrase").actor
+        assert dana is not None
+        users.sign_in(s, "dana", "a wrong passphrase, typed")  # a failed attempt is no change
+        accounts.record_lock(s, dana, "Idle for 5 minutes")
+        accounts.record_unlock(s, dana, dana)
+        accounts.record_sign_out(s, dana)
+    assert not backup.automatic_backup_due(db, on_exit=True)
+    change_something(db, 1)
+    assert backup.automatic_backup_due(db, on_exit=True)
+
+
 def test_automatic_backups_are_thinned_by_age(
     db: Database, pc: Paths, wall: Clock, today: dt.date
 ) -> None:

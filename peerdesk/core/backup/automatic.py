@@ -30,12 +30,18 @@ AUTOMATIC_INTERVAL: Final = dt.timedelta(minutes=30)
 
 _PREF_AUTOMATIC_MARK = "backup.automatic.audit_mark"
 
+# Audit lines that change no record: signing in and out, the lock, a refusal, a report saved.
+# A window opened, looked at and closed again leaves only these, and needs no backup.
+_NOT_CHANGES = (*_BACKUP_ACTIONS, "login", "login_failed", "logout", "lock", "unlock",
+                "denied", "export")  # fmt: skip
+
 
 def _audit_mark(s: Session) -> int:
+    """The newest audit line that changed a record."""
     return int(
         s.execute(
             select(func.coalesce(func.max(AuditEvent.id), 0)).where(
-                AuditEvent.action.not_in(_BACKUP_ACTIONS)
+                AuditEvent.action.not_in(_NOT_CHANGES)
             )
         ).scalar_one()
     )
@@ -44,8 +50,9 @@ def _audit_mark(s: Session) -> int:
 def automatic_backup_due(
     db: Database, *, on_exit: bool = False, now: dt.datetime | None = None
 ) -> bool:
-    """True when something changed since the last automatic backup and, unless the window is
-    closing, the last one is at least 30 minutes old."""
+    """True when a record changed since the last automatic backup (a sign-in, the lock or a
+    printed report is not a change) and, unless the window is closing, the last one is at
+    least 30 minutes old."""
     with db.read() as s:
         mark = _audit_mark(s)
         stored = s.get(Preference, _PREF_AUTOMATIC_MARK)

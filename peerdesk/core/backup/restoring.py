@@ -257,6 +257,21 @@ def _prepare_restored(
                         message="The database that was on this PC, kept before a restore.",
                     )
                 )
+            if info.kind == "usb":
+                # The records now are this backup's: it is their last USB backup, as old as
+                # it is (it was read whole and checked to restore it), so Home does not say
+                # the house was never backed up, nor that its backup is newer than it is.
+                s.add(
+                    BackupRecord(
+                        at=info.created_at,
+                        username=actor.username,
+                        kind="usb",
+                        location=str(info.path),
+                        size_bytes=info.file_size,
+                        verified=True,
+                        message="The USB backup these records were restored from.",
+                    )
+                )
             record = BackupRecord(
                 at=clock.now_utc(),
                 username=actor.username,

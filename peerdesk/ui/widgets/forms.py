@@ -15,13 +15,20 @@ from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateTimeEdit,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -154,6 +161,8 @@ class FieldErrors(QObject):
         self.scroll = scroll
         self._slots: dict[str, _Slot] = {}
         self._shown: dict[str, str] = {}
+        self._loose: list[str] = []  # banner messages that belong to no field
+        self._watched: set[int] = set()
 
     def register(self, fields: str | Iterable[str], widget: QWidget, label: QLabel) -> None:
         """Show messages for ``fields`` in ``label`` (under ``widget``, focused on error).
@@ -163,6 +172,51 @@ class FieldErrors(QObject):
         """
         for field in [fields] if isinstance(fields, str) else fields:
             self._slots[field] = _Slot(widget, label)
+        self._watch(widget)
+
+    def _watch(self, widget: QWidget) -> None:
+        """A message goes as soon as the person changes what it is about."""
+        if id(widget) in self._watched:
+            return
+        self._watched.add(id(widget))
+        inputs: list[QWidget] = [widget, *widget.findChildren(QWidget)]
+        for part in inputs:
+            signal = None
+            if isinstance(part, QLineEdit):
+                signal = part.textEdited
+            elif isinstance(part, QComboBox):
+                signal = part.activated
+            elif isinstance(part, QSpinBox | QDoubleSpinBox):
+                signal = part.valueChanged
+            elif isinstance(part, QDateTimeEdit):
+                signal = part.dateTimeChanged
+            elif isinstance(part, QPlainTextEdit):
+                signal = part.textChanged
+            elif isinstance(part, QAbstractButton) and part.isCheckable():
+                signal = part.clicked
+            if signal is not None:
+                signal.connect(lambda *_args, w=widget: self._on_input_changed(w))
+        changed = getattr(widget, "changed", None)
+        if changed is not None and hasattr(changed, "connect"):
+            changed.connect(lambda *_args, w=widget: self._on_input_changed(w))
+
+    def _on_input_changed(self, widget: QWidget) -> None:
+        fixed = [f for f, slot in self._slots.items() if slot.widget is widget and f in self._shown]
+        if not fixed:
+            return
+        for field in fixed:
+            del self._shown[field]
+            slot = self._slots[field]
+            slot.label.clear()
+            slot.label.hide()
+            slot.widget.setAccessibleDescription("")
+        if any(f in self._slots for f in self._shown):
+            return  # other fields still say what is wrong
+        if self.banner.kind == "error":
+            if self._loose:
+                self.banner.show_message("\n".join(self._loose), "error")
+            else:
+                self.banner.clear_message()
 
     def fields(self) -> list[str]:
         return list(self._slots)
@@ -187,6 +241,7 @@ class FieldErrors(QObject):
             slot.label.hide()
             slot.widget.setAccessibleDescription("")
         self._shown.clear()
+        self._loose = []
         if self.banner.kind == "error":
             self.banner.clear_message()
 
@@ -220,6 +275,7 @@ class FieldErrors(QObject):
             slot.label.setText(text)
             slot.label.show()
             slot.widget.setAccessibleDescription(text)
+        self._loose = loose
         lines = [summary] if summary and placed else []
         lines += loose
         if lines:
