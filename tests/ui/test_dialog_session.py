@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -307,3 +308,41 @@ def test_the_session_dialog_is_labelled_and_tabs_down_then_across(
     )
     dialog.format.setCurrentIndex(dialog.format.findText("One-to-one"))
     assert control_problems(dialog) == []
+
+
+def test_a_rating_off_the_scale_is_refused_in_words_never_changed(
+    qtbot: QtBot, ctx: UiContext, db: Database, house: dict[str, int]
+) -> None:
+    """Issue 17: "15" typed in the 0–10 motivation column was saved as 1."""
+    dialog = open_session(qtbot, ctx)
+    view, model, proxy = dialog.attendees.view, dialog.attendees.model, dialog.attendees.proxy
+    source = model.index(model.row_of(house["Cal"]), 3)
+    cell = proxy.mapFromSource(source)
+    view.setCurrentIndex(cell)
+    view.setFocus()
+    qtbot.keyClick(view, "1")  # typing starts the editor, as a person does
+    editor = view.focusWidget()
+    qtbot.keyClicks(editor, "5")
+    assert editor.text() == "15", "what was typed stays on screen"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()  # Qt commits a good value on its next turn of the loop
+    assert source.data(Qt.ItemDataRole.EditRole) is None, "nothing kept, not 1"
+    refusal = dialog.attendees.refusal_label
+    assert (
+        refusal.isVisible() and refusal.text() == "Motivation is from 0 to 10; 15 cannot be kept."
+    )
+    # The editor stays open with what was typed selected: the person types again.
+    assert view.focusWidget() is editor and editor.lineEdit().selectedText() == "15"
+    qtbot.keyClicks(editor, "7")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits on its next turn of the loop
+    qtbot.waitUntil(lambda: source.data(Qt.ItemDataRole.EditRole) == 7)
+    assert not refusal.isVisible()
+
+    one = open_session(qtbot, ctx, resident_id=house["Ben"])
+    one.support_boxes[vocab.SupportType.EMOTIONAL].setChecked(True)
+    one.one_motivation.lineEdit().selectAll()
+    qtbot.keyClicks(one.one_motivation, "15")
+    before = row_counts(db)
+    press_save(one)
+    assert one.saved is None and row_counts(db) == before
+    assert one.errors.message_for("attendees") == "Motivation is from 0 to 10; 15 cannot be kept."

@@ -361,6 +361,11 @@ class SessionDialog(FormDialog):
 
     def _widget_problems(self) -> list[FieldError]:
         problems = []
+        if self.chosen_format() == vocab.SessionFormat.ONE_TO_ONE:
+            for spin, what in ((self.one_motivation, self.tr("Motivation")),
+                               (self.one_satisfaction, self.tr("Satisfaction"))):  # fmt: skip
+                if spin.out_of_range() is not None:
+                    problems.append(FieldError("attendees", spin.refusal(what)))
         typed = self.mentor.unmatched_text()
         if typed:
             problems.append(

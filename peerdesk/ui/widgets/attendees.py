@@ -15,12 +15,15 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.core import dto
+from peerdesk.ui.widgets.forms import error_label
 from peerdesk.ui.widgets.scores import OptionalScoreSpin
 
 Index = QModelIndex | QPersistentModelIndex
@@ -237,7 +241,32 @@ class AttendeeModel(QAbstractTableModel):
 
 
 class RatingDelegate(QStyledItemDelegate):
-    """Edits a rating cell with a spin box whose lowest step means "not asked" (—)."""
+    """Edits a rating cell with a spin box whose lowest step means "not asked" (—). A number
+    off the scale is not kept: ``refused`` says so in one sentence."""
+
+    refused = Signal(str)
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        # Qt keeps an editor whose text is not acceptable open on Enter and drops it when the
+        # focus leaves: say why, in words, either way.
+        if isinstance(editor, OptionalScoreSpin) and editor.out_of_range() is not None:
+            leaving = event.type() == QEvent.Type.FocusOut
+            pressed = (
+                event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab))
+            )
+            if leaving or pressed:
+                self.refused.emit(editor.refusal(self._what(editor)))
+                if pressed:
+                    editor.selectAll()
+                    return True
+        return super().eventFilter(editor, event)
+
+    @staticmethod
+    def _what(editor: QWidget) -> str:
+        """The column's name without its scale ("Motivation")."""
+        return (editor.accessibleName() or "The rating").split(" ")[0]
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         low, high = RATING_SCALES[index.column()]
@@ -256,8 +285,12 @@ class RatingDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         assert isinstance(editor, OptionalScoreSpin)
+        if editor.out_of_range() is not None:
+            self.refused.emit(editor.refusal(self._what(editor)))
+            return
         editor.interpretText()
         model.setData(index, editor.score(), Qt.ItemDataRole.EditRole)
+        self.refused.emit("")
 
 
 class _Filter(QSortFilterProxyModel):
@@ -297,7 +330,8 @@ class AttendeeList(QWidget):
         self.model = AttendeeModel(self.view)
         self.proxy.setSourceModel(self.model)
         self.view.setModel(self.proxy)
-        self.view.setItemDelegate(RatingDelegate(self.view))
+        self.delegate = RatingDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -320,6 +354,8 @@ class AttendeeList(QWidget):
             self.tr("Space ticks a resident; type a number to rate motivation or satisfaction.")
         )
         self.count_label = QLabel(self)
+        self.refusal_label = error_label(self)
+        self.delegate.refused.connect(self._on_delegate_refused)
         self.list_label = QLabel(self.tr("Residents in residence that da&y:"), self)
         self.list_label.setBuddy(self.view)
 
@@ -333,6 +369,7 @@ class AttendeeList(QWidget):
         column.addLayout(top)
         column.addWidget(self.list_label)
         column.addWidget(self.view, 1)
+        column.addWidget(self.refusal_label)
         column.addWidget(self.count_label)
         self.setFocusProxy(self.view)
 
@@ -349,6 +386,14 @@ class AttendeeList(QWidget):
         return [
             int(self.proxy.index(row, NAME).data(ID_ROLE)) for row in range(self.proxy.rowCount())
         ]
+
+    def _on_delegate_refused(self, sentence: str) -> None:
+        """A rating off the scale was not kept: say so under the list until the next rating."""
+        self.refusal_label.setText(sentence)
+        self.refusal_label.setVisible(bool(sentence))
+        self.view.setAccessibleDescription(sentence or self.tr(
+            "Space ticks a resident; type a number to rate motivation or satisfaction."
+        ))  # fmt: skip
 
     def _on_filter_edit_textChanged(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

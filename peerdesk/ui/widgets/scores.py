@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -104,6 +105,27 @@ class OptionalScoreSpin(QSpinBox):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         # Wide enough to read "10" at any font size, not stretched across the form.
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00000") + 36)
+
+    def validate(self, text: str, pos: int) -> object:
+        # A number typed past the scale ("15" on 0–10) stays on screen as typed, so the form
+        # can refuse it in words instead of keeping the "1" the spin box would have kept.
+        bare = text.strip()
+        if bare.isdigit() and not self.minimum() + 1 <= int(bare) <= self.maximum():
+            return QValidator.State.Intermediate, text, pos
+        return super().validate(text, pos)
+
+    def out_of_range(self) -> int | None:
+        """The number typed when it is not on the scale (never kept), else None."""
+        bare = self.cleanText().strip() or self.text().strip()
+        if bare.isdigit() and not self.minimum() + 1 <= int(bare) <= self.maximum():
+            return int(bare)
+        return None
+
+    def refusal(self, what: str) -> str:
+        """The sentence for a number off the scale."""
+        return QCoreApplication.translate(
+            "OptionalScoreSpin", "{what} is from {low} to {high}; {typed} cannot be kept."
+        ).format(what=what, low=self.minimum() + 1, high=self.maximum(), typed=self.out_of_range())
 
     def score(self) -> int | None:
         value = self.value()
