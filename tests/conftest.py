@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,32 @@ def _cycles_collected_between_tests() -> Iterator[None]:
         app = QApplication.instance()
         if app is not None:
             collector.install(app).collect_due()
+
+
+@dataclass
+class DiscardPrompt:
+    """A form's "Discard the changes?" as the tests answer it: yes unless told otherwise, and
+    never a real modal box that would wait for a person."""
+
+    answer: bool = True
+    asked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(autouse=True)
+def discard_prompt(monkeypatch: pytest.MonkeyPatch) -> DiscardPrompt:
+    import sys
+
+    prompt = DiscardPrompt()
+    if "PySide6.QtWidgets" not in sys.modules:
+        return prompt  # a core test: no form can open
+    from peerdesk.ui.dialogs.base import FormDialog
+
+    def answer(dialog: FormDialog) -> bool:
+        prompt.asked.append(type(dialog).__name__)
+        return prompt.answer
+
+    monkeypatch.setattr(FormDialog, "_confirm_discard", answer)
+    return prompt
 
 
 @pytest.fixture(autouse=True, scope="session")

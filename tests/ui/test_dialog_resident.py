@@ -18,6 +18,7 @@ from peerdesk.core.services import residents
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.resident import ResidentDialog
 from tests import factories as f
+from tests.conftest import DiscardPrompt
 from tests.ui.dialog_support import (
     Announcements,
     assert_refused,
@@ -313,3 +314,27 @@ def test_enter_saves_and_escape_cancels(qtbot: QtBot, ctx: UiContext, db: Databa
     qtbot.keyClick(dialog.bed, Qt.Key.Key_Return)  # Enter in a field presses Save
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
     assert row_counts(db)["residents"] == before["residents"] + 1
+
+
+def test_esc_on_a_half_filled_form_asks_before_throwing_it_away(
+    qtbot: QtBot, ctx: UiContext, discard_prompt: DiscardPrompt
+) -> None:
+    """Issue 17: ✕ or Esc threw away what was typed without asking."""
+    untouched = ResidentDialog(None, ctx)
+    qtbot.addWidget(untouched)
+    untouched.show()
+    qtbot.keyClick(untouched, Qt.Key.Key_Escape)
+    assert not untouched.isVisible() and discard_prompt.asked == [], "nothing typed: no question"
+
+    dialog = ResidentDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.first_name, "Aisha")
+    discard_prompt.answer = False  # "Cancel": keep the form
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.first_name.text() == "Aisha"
+    assert discard_prompt.asked == ["ResidentDialog"]
+    discard_prompt.answer = True  # "Discard"
+    dialog.close()  # the title bar's ✕
+    assert not dialog.isVisible() and dialog.saved is None
+    assert discard_prompt.asked == ["ResidentDialog", "ResidentDialog"]

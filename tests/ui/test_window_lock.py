@@ -19,6 +19,7 @@ from peerdesk.core.models import AuditEvent
 from peerdesk.ui.dialogs.resident import ResidentDialog
 from peerdesk.ui.features.accounts import AccountsFeature
 from peerdesk.ui.main_window import MainWindow
+from tests.conftest import DiscardPrompt
 from tests.ui.accounts_support import (
     OTHER_PASSWORDS,
     Accounts,
@@ -158,7 +159,11 @@ def test_the_same_person_unlocks_and_carries_on(
 
 
 def test_another_person_unlocking_closes_the_forms_and_takes_the_window(
-    qtbot: QtBot, house: Database, window: MainWindow, accounts: Accounts
+    qtbot: QtBot,
+    house: Database,
+    window: MainWindow,
+    accounts: Accounts,
+    discard_prompt: DiscardPrompt,
 ) -> None:
     feature = feature_of(window)
     form, _question = open_forms(qtbot, window)
@@ -172,6 +177,7 @@ def test_another_person_unlocking_closes_the_forms_and_takes_the_window(
     assert window.ctx.actor.username == "peer" and window.ctx.actor.user_id == accounts.peer
     assert changed == [True]
     assert not form.isVisible() and form.result() == QDialog.DialogCode.Rejected
+    assert discard_prompt.asked == [], "the form had a phone typed, and closed without asking"
     assert window.windowTitle().endswith("— Tuan Jimenez")
     assert feature.who_label.text() == "Signed in as Tuan Jimenez (Peer mentor)"
     own = window.supervision.model.matching

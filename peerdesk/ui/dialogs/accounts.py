@@ -261,6 +261,8 @@ class RoleDialog(FormDialog):
 class ResetPasswordDialog(FormDialog):
     """An administrator sets a new passphrase for someone who forgot theirs (lifting a lock)."""
 
+    asks_before_discarding = False  # a password is typed again, never kept
+
     def __init__(self, parent: QWidget | None, ctx: UiContext, account: UserAccount) -> None:
         super().__init__(parent, ctx, "")
         self.account = account
@@ -309,6 +311,8 @@ class ResetPasswordDialog(FormDialog):
 
 class ChangePasswordDialog(FormDialog):
     """Anyone changes their own password: the current one, then the new one twice."""
+
+    asks_before_discarding = False  # a password is typed again, never kept
 
     def __init__(self, parent: QWidget | None, ctx: UiContext) -> None:
         super().__init__(parent, ctx, "")

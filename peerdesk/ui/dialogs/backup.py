@@ -411,6 +411,8 @@ class Job:
 class BackupDialog(FormDialog):
     """Back the house up to a USB drive (or any folder), checked by reading it back."""
 
+    asks_before_discarding = False  # a job's options, not records
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -919,6 +921,8 @@ class BackupDialog(FormDialog):
 
 class VerifyBackupDialog(FormDialog):
     """Check that a backup file is whole and opens, without restoring it."""
+
+    asks_before_discarding = False  # a job's options, not records
 
     def __init__(
         self,

@@ -12,11 +12,16 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -28,6 +33,7 @@ from sqlalchemy.orm import Session
 from peerdesk.core.db import Database
 from peerdesk.core.errors import FieldError, PeerDeskError, ValidationError
 from peerdesk.core.services._common import fmt_date
+from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.widgets.forms import FieldErrors, MessageBanner
 from peerdesk.ui.widgets.sizing import font_scale, within_screen
@@ -65,10 +71,15 @@ class FormDialog(QDialog):
     :meth:`_announce`. After a save, ``self.saved`` holds what the service returned.
     """
 
+    # A form that writes records asks before ✕ or Esc throws away what was typed in it; a
+    # wizard, a sign-in or a report's options do not.
+    asks_before_discarding = True
+
     def __init__(self, parent: QWidget | None, ctx: UiContext | None, title: str) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.saved: object | None = None
+        self._at_start: list[object] | None = None
         self.setWindowTitle(title)
         self.setModal(True)
         self.setSizeGripEnabled(True)
@@ -152,6 +163,7 @@ class FormDialog(QDialog):
         order (the buttons were made before the fields, so they would otherwise come first).
         """
         self._buttons_last_in_tab_order()
+        self._at_start = self._values()
         scale = font_scale(self)
         content = self.body.sizeHint()
         chrome = self.buttons.sizeHint().height() + 48
@@ -192,6 +204,64 @@ class FormDialog(QDialog):
 
     def _after_refused(self) -> None:
         """A hook for forms that show more than field messages when refused."""
+
+    # -- closing without saving ------------------------------------------------------------
+
+    def _values(self) -> list[object]:
+        """What every input of the form holds now (to tell whether anything was typed)."""
+        values: list[object] = []
+        for widget in self.body.findChildren(QWidget):
+            if isinstance(widget, QLineEdit):
+                values.append(widget.text())
+            elif isinstance(widget, QPlainTextEdit):
+                values.append(widget.toPlainText())
+            elif isinstance(widget, QComboBox):
+                values.append((widget.currentIndex(), widget.currentText()))
+            elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+                values.append(widget.isChecked())
+            elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+                model, top = widget.model(), QModelIndex()
+                try:
+                    columns = model.columnCount(top)
+                except TypeError:  # a list model keeps its one column to itself
+                    columns = 1
+                values.append(
+                    [
+                        (model.index(r, c).data(Qt.ItemDataRole.CheckStateRole),
+                         model.index(r, c).data(Qt.ItemDataRole.EditRole))
+                        for r in range(model.rowCount(top))
+                        for c in range(columns)
+                    ]
+                )  # fmt: skip
+        return values
+
+    def has_unsaved_changes(self) -> bool:
+        """True when something was typed or chosen since the form opened, and not saved."""
+        return (
+            self.saved is None and self._at_start is not None and (self._values() != self._at_start)
+        )
+
+    def _confirm_discard(self) -> bool:
+        return messages.confirm(
+            self,
+            self.tr("Discard the changes?"),
+            self.tr("What you typed in this form has not been saved. Close it and lose it?"),
+            self.tr("&Discard"),
+        )
+
+    def reject(self) -> None:
+        """✕ or Esc: close, asking first when something typed would be lost."""
+        if (
+            self.asks_before_discarding
+            and self.has_unsaved_changes()
+            and not self._confirm_discard()
+        ):
+            return
+        super().reject()
+
+    def discard(self) -> None:
+        """Close without asking (the window locking: nothing of a resident stays on screen)."""
+        super().reject()
 
     def accept(self) -> None:
         """Save through the services; on any refusal stay open and say why."""

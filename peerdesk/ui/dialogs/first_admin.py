@@ -86,6 +86,8 @@ class FirstAdministratorDialog(FormDialog):
     """Full name, username and a passphrase typed twice; makes the administrator's account
     and signs them in (both written to the audit log)."""
 
+    asks_before_discarding = False  # nothing of the records is typed here
+
     def __init__(self, parent: QWidget | None, db: Database, *, existing_house: bool) -> None:
         super().__init__(parent, None, "")
         self.setObjectName("firstAdministratorDialog")

@@ -50,6 +50,8 @@ def sheet_file_name(house_name: str) -> str:
 class RecoverySheetDialog(FormDialog):
     """Make the house's recovery key and print its sheet (administrators only)."""
 
+    asks_before_discarding = False  # a job's options, not records
+
     def __init__(self, parent: QWidget | None, ctx: UiContext) -> None:
         super().__init__(parent, ctx, _tr("Recovery sheet"))
         self.setObjectName("recoverySheetDialog")

@@ -553,6 +553,8 @@ class ReportDialog(FormDialog):
     ``rendered`` holds the drawn report.
     """
 
+    asks_before_discarding = False  # a report's options, remembered anyway
+
     def __init__(
         self,
         parent: QWidget | None,

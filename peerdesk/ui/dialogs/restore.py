@@ -90,6 +90,8 @@ class RestoreRequest:
 class RestoreWizard(FormDialog):
     """Four steps to a restore that the person has seen and agreed to."""
 
+    asks_before_discarding = False  # a job's options, not records
+
     CHOOSE, UNLOCK, CHECK, CONFIRM = range(4)
 
     def __init__(

@@ -44,6 +44,8 @@ class SignInDialog(FormDialog):
     the locked window nothing closes it but a sign-in or :attr:`quit_requested`.
     """
 
+    asks_before_discarding = False  # nothing of the records is typed here
+
     signed_in = Signal(object)  # the Actor
     quit_requested = Signal()
 

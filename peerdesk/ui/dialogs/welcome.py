@@ -35,6 +35,8 @@ class WelcomeChoice:
 class WelcomeDialog(FormDialog):
     """Asks the house's name on the very first start; the window then names the house."""
 
+    asks_before_discarding = False  # nothing of the records is typed here
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, None, self.tr("Welcome to PeerDesk"))
         self.house_name = ""

@@ -346,7 +346,12 @@ class WindowLock(QObject):
                 covered.window.setWindowTitle(covered.title)
         self._covered.clear()
         for dialog in reversed(closing):  # the newest first, as their event loops are nested
-            dialog.reject()
+            # Nothing stays on screen once it locks: a form closes without asking.
+            discard = getattr(dialog, "discard", None)
+            if callable(discard):
+                discard()
+            else:
+                dialog.reject()
 
     def _record(self, write: object) -> None:
         """An audit line of the lock; a database that cannot be written does not stop it."""
