@@ -49,7 +49,7 @@ from xml.parsers import expat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from peerdesk.core import audit, clock, dto, funder_vocab, import_answers, vocab
+from peerdesk.core import audit, dto, funder_vocab, import_answers, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.dto import person_name
 from peerdesk.core.errors import ImportProblem, ValidationError
@@ -60,6 +60,7 @@ from peerdesk.core.services import mentors as mentor_service
 from peerdesk.core.services import residents as resident_service
 from peerdesk.core.services._common import fmt_date, unprintable, unprintable_sentence
 from peerdesk.core.services.settings import get_settings
+from peerdesk.core.typed_dates import two_digit_year, worded_date
 
 # A cell as read: CSV cells are text; a workbook also gives numbers and dates.
 Cell = str | int | float | dt.date
@@ -763,31 +764,6 @@ class CellProblem(ImportProblem):
         self.message = message
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS = {
-    *("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),
-    *(f"{day}day" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")),
-}
 _NUMERIC_DATE = re.compile(r"(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -803,15 +779,6 @@ class ReadDate:
 
     value: dt.date
     note: str = ""
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    if len(text) <= 2:
-        # Two-digit years: this century up to this year, else the last one (3/7/85 → 1985).
-        pivot = clock.today().year % 100
-        year += 2000 if year <= pivot else 1900
-    return year
 
 
 def _excel_serial(number: float) -> dt.date | None:
@@ -857,7 +824,7 @@ def read_date(value: Cell, order: vocab.DateOrder, label: str = "Date") -> ReadD
         numeric = _NUMERIC_DATE.fullmatch(bare)
         if numeric:
             return _numeric_date(text, *numeric.groups(), order=order, label=label)
-        return ReadDate(_worded_date(bare))
+        return ReadDate(worded_date(bare))
     except (ValueError, OverflowError):
         raise problem from None
 
@@ -869,7 +836,7 @@ def _numeric_date(
         return ReadDate(dt.date(int(a), int(b), int(c)))
     if len(c) not in (2, 4):
         raise ValueError(text)
-    year = _year(c)
+    year = two_digit_year(c)
     first, second = int(a), int(b)
     month_first = order is vocab.DateOrder.MONTH_FIRST
     if first > 12 >= second:
@@ -889,31 +856,6 @@ def _numeric_date(
             "check the other dates in this column"
         )
     return ReadDate(value, note)
-
-
-def _worded_date(text: str) -> dt.date:
-    """``7 Mar 2026``, ``March 7, 2026``, ``7-Mar-26``, ``Sat 7th March 2026``."""
-    words = [w for w in re.split(r"[\s,./\-]+", text.casefold()) if w]
-    month = day = year = None
-    for word in words:
-        if word in _MONTHS and month is None:
-            month = _MONTHS[word]
-            continue
-        if word in _WEEKDAYS:
-            continue
-        number = re.fullmatch(r"(\d{1,4})(st|nd|rd|th)?", word)
-        if number is None:
-            raise ValueError(text)
-        digits, ordinal = number.groups()
-        if len(digits) <= 2 and day is None:
-            day = int(digits)
-        elif year is None and ordinal is None:
-            year = _year(digits)
-        else:
-            raise ValueError(text)
-    if month is None or day is None or year is None:
-        raise ValueError(text)
-    return dt.date(year, month, day)
 
 
 # --------------------------------------------------------------------------- column mapping

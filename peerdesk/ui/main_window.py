@@ -21,6 +21,7 @@ from peerdesk.ui.tabs.mentors import MentorsTab
 from peerdesk.ui.tabs.residents import ResidentsTab
 from peerdesk.ui.tabs.sessions import SessionsTab
 from peerdesk.ui.tabs.supervision import SupervisionTab
+from peerdesk.ui.widgets import dates
 from peerdesk.ui.widgets.sizing import within_screen
 
 DEFAULT_SIZE = QSize(1280, 800)
@@ -303,6 +304,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         with self.ctx.db.read() as s:
             house = settings_service.get_settings(s)
+        # A typed 3/7 in any date field reads as the house reads its spreadsheets.
+        dates.typed_order = house.date_order
         parts = [self.tr("PeerDesk")]
         if house.house_name:
             parts.append(house.house_name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
@@ -162,3 +163,37 @@ def test_mnemonics_are_read_as_qt_reads_them() -> None:
     assert mnemonic_of("Len&gth:") == "g"
     assert mnemonic_of("Fish && chips") is None
     assert mnemonic_of("Plain") is None
+
+
+def test_a_date_is_typed_as_people_write_it(
+    qtbot: QtBot, today: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: dates could be typed only as numbers."""
+    from PySide6.QtCore import Qt
+
+    from peerdesk.core import vocab
+    from peerdesk.ui.widgets import dates
+    from peerdesk.ui.widgets.dates import DateField
+
+    field = DateField(value=dt.date(2026, 1, 1))
+    qtbot.addWidget(field)
+    field.show()
+    edit = field.date_edit
+    for typed, wanted in (
+        ("7 Mar 2026", dt.date(2026, 3, 7)),
+        ("March 7", dt.date(2026, 3, 7)),
+        ("12/25", dt.date(2026, 12, 25)),  # the house's order: month first by default
+        ("yesterday", today - dt.timedelta(days=1)),
+    ):
+        edit.lineEdit().selectAll()
+        qtbot.keyClicks(edit, typed)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+        assert field.date() == wanted, typed
+        assert edit.text() == f"{wanted.day} {wanted:%b %Y}"
+    edit.lineEdit().selectAll()
+    qtbot.keyClicks(edit, "7 Foo")
+    assert field.date() == today - dt.timedelta(days=1), "not a date: the date stays"
+    monkeypatch.setattr(dates, "typed_order", vocab.DateOrder.DAY_FIRST)  # House settings
+    edit.lineEdit().selectAll()
+    qtbot.keyClicks(edit, "3/7/2026")
+    assert field.date() == dt.date(2026, 7, 3)

@@ -11,15 +11,54 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QSizePolicy, QWidget
 
-from peerdesk.core import clock
+from peerdesk.core import clock, vocab
+from peerdesk.core.typed_dates import typed_date
 
 DISPLAY_FORMAT = "d MMM yyyy"
 EARLIEST = QDate(1900, 1, 1)
 # QDateEdit shows its special text at its minimum date; a blank optional field sits there.
 _BLANK = QDate(1752, 9, 14)
+
+
+# How a typed 3/7 is read: the house's date order (the window sets it from House settings).
+typed_order = vocab.DateOrder.MONTH_FIRST
+
+
+class TypedDateEdit(QDateEdit):
+    """A date edit that also takes a date as people type it: "7 Mar 2026", "March 7",
+    "3/7/2026", "today" (read by :func:`peerdesk.core.typed_dates.typed_date`). Anything
+    else goes back to the date it had, never to another one."""
+
+    def validate(self, text: str, pos: int) -> object:
+        found = super().validate(text, pos)
+        state = found[0] if isinstance(found, tuple) else found
+        if state == QValidator.State.Acceptable:
+            return found
+        # Let the person finish typing; it is read on Enter or when they move on.
+        return QValidator.State.Intermediate, text, pos
+
+    def interpret_typed(self) -> None:
+        """Take what was typed as the date, when it reads as one."""
+        found = super().validate(self.text(), 0)
+        state = found[0] if isinstance(found, tuple) else found
+        if state == QValidator.State.Acceptable:
+            return
+        value = typed_date(self.text(), typed_order)
+        if value is not None and value >= to_date(self.minimumDate()):
+            self.setDate(to_qdate(value))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.interpret_typed()
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.interpret_typed()
+        super().focusOutEvent(event)
 
 
 def to_qdate(value: dt.date) -> QDate:
@@ -63,7 +102,7 @@ class DateField(QWidget):
             self.known_box = QCheckBox(tick_text, self)
             self.known_box.toggled.connect(self._on_known_box_toggled)
             row.addWidget(self.known_box)
-        self.date_edit = QDateEdit(self)
+        self.date_edit = TypedDateEdit(self)
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat(DISPLAY_FORMAT)
         self.date_edit.setMinimumDate(EARLIEST)
@@ -78,6 +117,7 @@ class DateField(QWidget):
     def date(self) -> dt.date | None:
         if self.known_box is not None and not self.known_box.isChecked():
             return None
+        self.date_edit.interpret_typed()  # typed, and saved without leaving the field
         return to_date(self.date_edit.date())
 
     def set_date(self, value: dt.date | None) -> None:
