@@ -60,11 +60,13 @@ def _cycles_collected_between_tests() -> Iterator[None]:
 
 @dataclass
 class DiscardPrompt:
-    """A form's "Discard the changes?" as the tests answer it: yes unless told otherwise, and
-    never a real modal box that would wait for a person."""
+    """A form's questions ("Discard the changes?", "Someone else of the same name?") as the
+    tests answer them: yes unless told otherwise, never a real box waiting for a person.
+    ``asked`` holds the form's class for a discard, and the question's title for the rest."""
 
     answer: bool = True
     asked: list[str] = field(default_factory=list)
+    questions: list[tuple[str, str]] = field(default_factory=list)
 
 
 @pytest.fixture(autouse=True)
@@ -76,11 +78,14 @@ def discard_prompt(monkeypatch: pytest.MonkeyPatch) -> DiscardPrompt:
         return prompt  # a core test: no form can open
     from peerdesk.ui.dialogs.base import FormDialog
 
-    def answer(dialog: FormDialog) -> bool:
-        prompt.asked.append(type(dialog).__name__)
+    def answer(dialog: FormDialog, title: str, text: str, _yes: str) -> bool:
+        if title == "Discard the changes?":
+            prompt.asked.append(type(dialog).__name__)
+        else:
+            prompt.questions.append((title, text))
         return prompt.answer
 
-    monkeypatch.setattr(FormDialog, "_confirm_discard", answer)
+    monkeypatch.setattr(FormDialog, "confirm", answer)
     return prompt
 
 

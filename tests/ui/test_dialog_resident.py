@@ -338,3 +338,41 @@ def test_esc_on_a_half_filled_form_asks_before_throwing_it_away(
     dialog.close()  # the title bar's ✕
     assert not dialog.isVisible() and dialog.saved is None
     assert discard_prompt.asked == ["ResidentDialog", "ResidentDialog"]
+
+
+def test_a_second_aisha_brown_without_a_birth_date_is_asked_about(
+    qtbot: QtBot, ctx: UiContext, db: Database, admin: Actor, discard_prompt: DiscardPrompt
+) -> None:
+    """Issue 17: a duplicate intake was saved silently when the birth date was left empty."""
+    with db.begin() as s:
+        f.resident(s, admin, "Aisha", "Brown", intake=dt.date(2026, 6, 1), dob=None)
+        f.resident(s, admin, "Marcus", "Lee", intake=dt.date(2026, 6, 1), dob=dt.date(1990, 1, 1))
+
+    def intake(first: str, last: str, born: dt.date | None) -> ResidentDialog:
+        dialog = open_intake(qtbot, ctx)
+        fill_valid_intake(dialog)
+        dialog.bed.clear()  # one bed for everyone here would be refused
+        dialog.first_name.setText(first)
+        dialog.last_name.setText(last)
+        dialog.date_of_birth.set_date(born)
+        return dialog
+
+    discard_prompt.answer = False  # "Cancel": it is the same person
+    first = intake(" aisha ", "BROWN", None)
+    before = row_counts(db)
+    first.ok_button.click()
+    assert first.saved is None and row_counts(db) == before
+    ((title, text),) = discard_prompt.questions
+    assert title == "Someone of the same name"
+    assert text.startswith("Aisha Brown (in residence since 1 Jun 2026) is already in the records")
+
+    discard_prompt.answer = True  # "Save a new resident": another Aisha Brown
+    second = intake("Aisha", "Brown", dt.date(1999, 2, 2))
+    second.ok_button.click()
+    assert isinstance(second.saved, dto.Resident)
+
+    # Both birth dates known and different: another person, nothing to ask.
+    asked = len(discard_prompt.questions)
+    third = intake("Marcus", "Lee", dt.date(1985, 5, 5))
+    third.ok_button.click()
+    assert isinstance(third.saved, dto.Resident) and len(discard_prompt.questions) == asked

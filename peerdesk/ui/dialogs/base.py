@@ -241,9 +241,12 @@ class FormDialog(QDialog):
             self.saved is None and self._at_start is not None and (self._values() != self._at_start)
         )
 
+    def confirm(self, title: str, text: str, yes_label: str) -> bool:
+        """Ask the person before going on (every question a form asks goes through here)."""
+        return messages.confirm(self, title, text, yes_label)
+
     def _confirm_discard(self) -> bool:
-        return messages.confirm(
-            self,
+        return self.confirm(
             self.tr("Discard the changes?"),
             self.tr("What you typed in this form has not been saved. Close it and lose it?"),
             self.tr("&Discard"),

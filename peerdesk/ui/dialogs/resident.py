@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from peerdesk.core import clock, dto, funder_vocab
 from peerdesk.core.errors import FieldError, ValidationError
-from peerdesk.core.services import mentors, residents, settings
+from peerdesk.core.services import mentors, namesakes, residents, settings
 from peerdesk.core.services.stay_answers import Answers, answers_of, record_answers
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, fmt_date
@@ -308,6 +308,39 @@ class ResidentDialog(FormDialog):
         if not self.exit_answers.isHidden():
             changed.update(self.exit_answers.changed(self.answers_before))
         return changed
+
+    def accept(self) -> None:
+        """A new intake with the name of a resident on record asks first: the same person
+        typed twice is readmitted, not admitted again."""
+        if self.resident_id is None and self.ok_button.isEnabled() and not self._someone_else():
+            return
+        super().accept()
+
+    def _someone_else(self) -> bool:
+        """True unless a resident of the same name may be this person and the person says so."""
+        with self.ctx.db.read() as s:
+            twins = namesakes.likely_duplicates(
+                s, self.first_name.text(), self.last_name.text(), self.date_of_birth.date()
+            )
+        if not twins:
+            return True
+        lines = []
+        for twin in twins:
+            if twin.discharged_on is not None:
+                where = self.tr("discharged {date}").format(date=fmt_date(twin.discharged_on))
+            elif twin.last_intake is not None:
+                where = self.tr("in residence since {date}").format(date=fmt_date(twin.last_intake))
+            else:
+                where = self.tr("on record")
+            lines.append(f"{twin.name} ({where})")
+        return self.confirm(
+            self.tr("Someone of the same name"),
+            self.tr(
+                "{who} is already in the records. If this is the same person, choose Cancel "
+                "and readmit or open them instead; if it is someone else, save a new resident."
+            ).format(who="; ".join(lines)),
+            self.tr("Save a &new resident"),
+        )
 
     def _write(self, s: Session) -> dto.Resident:
         actor = self.ctx.actor
