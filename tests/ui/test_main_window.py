@@ -12,11 +12,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from peerdesk.core import attention, listing, vocab
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import Database
 from peerdesk.core.listing import ListQuery
+from peerdesk.core.models import Resident, Stay
 from peerdesk.core.services import sessions as session_service
 from peerdesk.core.services import supervision
 from peerdesk.ui.main_window import MainWindow
@@ -579,3 +581,38 @@ def test_layout_is_remembered_between_runs(
     assert second.voided_action.isChecked()
     second.tabs.setCurrentWidget(second.residents)
     assert second.residents.splitter.sizes() == sizes
+
+
+def test_a_search_that_finds_nothing_here_says_what_it_finds_elsewhere(
+    qtbot: QtBot, window: MainWindow, house: Database
+) -> None:
+    """Issue 17: a discharged resident searched under "In residence" showed an empty list."""
+    tab = window.residents
+    window.tabs.setCurrentWidget(tab)
+    with house.read() as s:
+        gone = s.execute(
+            select(Resident.last_name)
+            .join(Stay, Stay.resident_id == Resident.id)
+            .where(Stay.discharge_date.is_not(None))
+            .order_by(Resident.id)
+            .limit(1)
+        ).scalar_one()
+        anywhere = listing.count(s, listing.RESIDENTS, ListQuery(search=gone))
+        here = listing.count(
+            s, listing.RESIDENTS, ListQuery(search=gone, status=vocab.ResidentStatus.ACTIVE.value)
+        )
+    if here:
+        pytest.skip("every namesake of the first discharged resident is in residence")
+    assert tab.status_filter.currentData() == vocab.ResidentStatus.ACTIVE.value  # the default
+    tab.search.setText(gone)
+    tab.apply_query()
+    assert tab.model.matching == 0
+    hint = tab.elsewhere
+    assert hint.isVisible()
+    how_many = "1 resident does" if anywhere == 1 else f"{anywhere} residents do"
+    assert (
+        hint.label.text() == f"Nothing here matches “{gone}”, but {how_many} under other filters."
+    )
+    hint.button.click()
+    assert tab.status_filter.currentData() is None and tab.search.text() == gone
+    assert tab.model.matching == anywhere and not hint.isVisible()

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk.core import clock
+from peerdesk.core import clock, listing
 from peerdesk.core.errors import PeerDeskError
 from peerdesk.core.listing import ListQuery, ListSpec
 from peerdesk.core.services import mentors as mentor_service
 from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.models.sql_table import RECORD_ID_ROLE, SqlTableModel
+from peerdesk.ui.tabs.elsewhere import ElsewhereHint
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -235,6 +236,9 @@ class RecordTab(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.toolbar)
         layout.addLayout(self.filter_bar)
+        self.elsewhere = ElsewhereHint(self)
+        self.elsewhere.show_requested.connect(self._on_elsewhere_show_requested)
+        layout.addWidget(self.elsewhere)
         self.body_layout = layout
         layout.addWidget(self.body(), 1)
         ctx.events.records_changed.connect(self._on_records_changed)
@@ -541,6 +545,32 @@ class RecordTab(QWidget):
             text += self.tr(" (voided records shown)")
         self._status = text
         self.status_changed.emit(text)
+        self._say_what_matches_elsewhere(matching)
+
+    def _filtered(self) -> bool:
+        """True when a filter (not the search) narrows the list."""
+        return any(c.currentData() is not None for c in self._filter_combos) or any(
+            d.bounds() != (None, None) for d in self._date_ranges
+        )
+
+    def _say_what_matches_elsewhere(self, matching: int) -> None:
+        """A search that finds nothing here says how many it finds with the filters off."""
+        search = self.search.text().strip()
+        if matching or not search or not self._filtered():
+            self.elsewhere.say(search, 0)
+            return
+        everywhere = ListQuery(search=search, show_voided=self._show_voided)
+        with self.ctx.db.read() as s:
+            found = listing.count(s, self.spec, everywhere)
+        self.elsewhere.say(search, found, self.tr(self.spec.noun), self.tr(self.spec.plural))
+
+    def _on_elsewhere_show_requested(self) -> None:
+        search = self.search.text()
+        self.clear_filters()
+        self.search.blockSignals(True)
+        self.search.setText(search)
+        self.search.blockSignals(False)
+        self.apply_query()
 
     def _on_records_changed(self, table: str, record_id: int) -> None:
         if table not in self.spec.tables or not self.model.loaded:
