@@ -548,6 +548,27 @@ def test_keyboard_reaches_home_lines(qtbot: QtBot, window: MainWindow) -> None:
 # --------------------------------------------------------------------------- layout
 
 
+def test_columns_fitted_on_an_empty_house_are_fitted_again_once_there_are_records(
+    qtbot: QtBot, db: Database, admin: Actor, tmp_path: Path, shown: Messages
+) -> None:
+    """Issue 17: a new house's lists cut every name ("Brown, …") for good, because the
+    columns were fitted once to an empty table and that width was kept."""
+    profile = tmp_path / "profile"
+    first = open_window(qtbot, db, profile)
+    first.tabs.setCurrentWidget(first.residents)
+    empty = first.residents.view.horizontalHeader().sectionSize(0)
+    first.close()
+    with db.begin() as s:
+        f.resident(s, admin, "Maximiliana", "Bartholomew", intake=dt.date(2026, 6, 1))
+    second = open_window(qtbot, db, profile)
+    second.tabs.setCurrentWidget(second.residents)
+    view = second.residents.view
+    name = view.model().index(0, 0).data()
+    assert name == "Bartholomew, Maximiliana"
+    needed = view.fontMetrics().horizontalAdvance(name)
+    assert view.horizontalHeader().sectionSize(0) > max(empty, needed), "the name is not cut"
+
+
 def test_layout_is_remembered_between_runs(
     qtbot: QtBot, house: Database, tmp_path: Path, shown: Messages
 ) -> None:
@@ -575,6 +596,7 @@ def test_layout_is_remembered_between_runs(
     assert header.visualIndex(5) == 1
     assert second.sessions.model.sort_column == 4
     second.tabs.setCurrentWidget(second.sessions)
+    assert header.sectionSize(2) == 333, "the person's width is not fitted away on loading"
     assert second.sessions.model.query is not None
     assert second.sessions.model.query.sort_key == "minutes"
     assert second.sessions.model.query.show_voided

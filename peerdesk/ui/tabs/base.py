@@ -226,7 +226,12 @@ class RecordTab(QWidget):
         self.view.setSortingEnabled(True)
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection_changed)
+        # Columns are fitted to the first rows there are (an empty table's width would cut
+        # every name later) unless the person has set a width themselves.
         self._columns_fitted = False
+        self._own_widths = False
+        self._fitting = False
+        header.sectionResized.connect(self._on_header_section_resized)
 
         self.build_actions()
         self._update_actions()
@@ -415,9 +420,7 @@ class RecordTab(QWidget):
         self._search_timer.stop()
         keep = self.selected_id()
         self.model.set_query(self.query())
-        if not self._columns_fitted:
-            self._columns_fitted = True
-            fit_columns(self.view)
+        self._fit_columns_once()
         if keep is not None:
             self._select_loaded(keep)
         self._update_actions()
@@ -497,16 +500,43 @@ class RecordTab(QWidget):
     def update_actions(self) -> None:
         """Enable or disable the tab's own actions for the selected record."""
 
+    def _fit_columns_once(self) -> None:
+        """Fit the columns to the first rows there are, unless the person set widths."""
+        if self._columns_fitted or self._own_widths or self.model.rowCount() == 0:
+            return
+        self._columns_fitted = True
+        self._fitting = True
+        try:
+            fit_columns(self.view)
+        finally:
+            self._fitting = False
+
+    def _on_header_section_resized(self, section: int, _old: int, _new: int) -> None:
+        header = self.view.horizontalHeader()
+        stretched = header.stretchLastSection() and header.logicalIndex(header.count() - 1) == (
+            section
+        )
+        if not self._fitting and not stretched:
+            self._own_widths = True  # the person's width: kept, never fitted again
+
     def save_layout(self, settings: QSettings) -> None:
         settings.setValue(f"{self.settings_key}/header", self.view.horizontalHeader().saveState())
+        settings.setValue(f"{self.settings_key}/own_widths", self._own_widths)
 
     def restore_layout(self, settings: QSettings) -> None:
         state = settings.value(f"{self.settings_key}/header")
         if isinstance(state, QByteArray | bytes) and state:
             header = self.view.horizontalHeader()
-            if header.restoreState(QByteArray(state)):
-                # The person's own column widths win over fitting them to the first page.
-                self._columns_fitted = True
+            self._fitting = True  # restoring widths is not the person setting them
+            try:
+                restored = header.restoreState(QByteArray(state))
+            finally:
+                self._fitting = False
+            if restored:
+                # The person's own column widths win over fitting them to the first page;
+                # widths PeerDesk chose (perhaps on an empty house) are fitted again.
+                own = settings.value(f"{self.settings_key}/own_widths", False)
+                self._own_widths = own in (True, "true", "1", 1)
                 # The restored sort indicator becomes the model's sort before the first load.
                 self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
