@@ -366,3 +366,12 @@ def usb_backup_warning(s: Session, now: dt.datetime | None = None) -> BackupWarn
         "a backup today.",
         last.at,
     )
+
+
+def house_is_new(s: Session) -> bool:
+    """True while the house has neither a resident nor a peer mentor on record (Home then
+    says where to start)."""
+    return (
+        s.execute(select(Resident.id).limit(1)).first() is None
+        and s.execute(select(Mentor.id).limit(1)).first() is None
+    )

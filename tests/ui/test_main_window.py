@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -638,3 +638,29 @@ def test_a_search_that_finds_nothing_here_says_what_it_finds_elsewhere(
     hint.button.click()
     assert tab.status_filter.currentData() is None and tab.search.text() == gone
     assert tab.model.matching == anywhere and not hint.isVisible()
+
+
+def test_a_new_house_says_where_to_start(
+    qtbot: QtBot, db: Database, admin: Actor, tmp_path: Path, shown: Messages
+) -> None:
+    """Issue 17: a new house showed empty lists and an empty Home with no hint."""
+    window = open_window(qtbot, db, tmp_path / "profile")
+    start = window.home.start
+    assert start.isVisible() and start.title.text() == "Where to start"
+    texts = [label.text() for label in start.findChildren(QLabel)]
+    assert any("Residents tab → New intake" in t for t in texts)
+    for tab, words in (
+        (window.residents, "No residents yet. Admit someone with New intake (Ctrl+N)"),
+        (window.mentors, "No peer mentors yet."),
+        (window.sessions, "No sessions yet."),
+        (window.supervision, "No supervision notes yet."),
+    ):
+        window.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda tab=tab: tab.model.loaded)
+        assert tab.empty_label.isVisible() and tab.empty_label.text().startswith(words)
+    with db.begin() as s:
+        someone = f.resident(s, admin, "First", "Resident", intake=dt.date(2026, 6, 1))
+    window.ctx.announce("residents", someone.id)
+    assert not window.residents.empty_label.isVisible()
+    window.tabs.setCurrentWidget(window.home)
+    qtbot.waitUntil(lambda: not window.home.start.isVisible())

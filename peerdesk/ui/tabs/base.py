@@ -12,7 +12,17 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QLocale, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    QLocale,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtCore import Signal as _Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -241,6 +251,14 @@ class RecordTab(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.toolbar)
         layout.addLayout(self.filter_bar)
+        # Over an empty table (a new house): what to do first.
+        self.empty_label = QLabel(self.empty_text(), self.view.viewport())
+        self.empty_label.setObjectName("emptyTable")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
+        self.empty_label.hide()
+        self.view.viewport().installEventFilter(self)
         self.elsewhere = ElsewhereHint(self)
         self.elsewhere.show_requested.connect(self._on_elsewhere_show_requested)
         layout.addWidget(self.elsewhere)
@@ -255,6 +273,10 @@ class RecordTab(QWidget):
 
     def search_hint(self) -> str:
         return self.tr("Search")
+
+    def empty_text(self) -> str:
+        """What the table says while the house has none of its records: where to start."""
+        return ""
 
     def build_filters(self) -> None:
         """Add this tab's filter widgets to ``self.filter_bar``."""
@@ -576,6 +598,17 @@ class RecordTab(QWidget):
         self._status = text
         self.status_changed.emit(text)
         self._say_what_matches_elsewhere(matching)
+        self.empty_label.setVisible(total == 0 and bool(self.empty_label.text()))
+        self._place_empty_label()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._place_empty_label()
+        return super().eventFilter(watched, event)
+
+    def _place_empty_label(self) -> None:
+        area = self.view.viewport().rect()
+        self.empty_label.setGeometry(area.adjusted(0, 0, 0, -area.height() // 3))
 
     def _filtered(self) -> bool:
         """True when a filter (not the search) narrows the list."""

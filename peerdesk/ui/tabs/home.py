@@ -260,6 +260,13 @@ class HomeTab(QWidget):
             self.tr("The call about 6 or 12 months after a stay ended."),
             self,
         )
+        # Shown only while the house is new: where to start.
+        self.start = HomeCard(
+            self.tr("Where to start"),
+            self.tr("A new house: three steps, in any order. F1 opens the user guide."),
+            self,
+        )
+        self.start.hide()
         # Shown only when the check at start finds the audit trail broken.
         self.trail = HomeCard(self.tr("Audit trail"), "", self)
         self.trail.hide()
@@ -274,6 +281,7 @@ class HomeTab(QWidget):
             self.backup,
             self.follow_ups,
             self.trail,
+            self.start,
         ]
         for card in self.cards:
             card.line_clicked.connect(self.record_requested)
@@ -286,17 +294,18 @@ class HomeTab(QWidget):
         grid.addWidget(self.heading, 0, 0, 1, 2)
         grid.addWidget(self.today, 1, 0, 1, 2)
         grid.addWidget(self.trail, 2, 0, 1, 2)
-        grid.addWidget(self.census, 3, 0)
-        grid.addWidget(self.due, 3, 1)
-        grid.addWidget(self.overdue, 4, 0)
-        grid.addWidget(self.credentials, 4, 1)
-        grid.addWidget(self.items, 5, 0)
-        grid.addWidget(self.backup, 5, 1)
-        grid.addWidget(self.follow_ups, 6, 0)
+        grid.addWidget(self.start, 3, 0, 1, 2)
+        grid.addWidget(self.census, 4, 0)
+        grid.addWidget(self.due, 4, 1)
+        grid.addWidget(self.overdue, 5, 0)
+        grid.addWidget(self.credentials, 5, 1)
+        grid.addWidget(self.items, 6, 0)
+        grid.addWidget(self.backup, 6, 1)
+        grid.addWidget(self.follow_ups, 7, 0)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(7, 1)
-        for row in (2, 3, 4, 5, 6):
+        grid.setRowStretch(8, 1)
+        for row in (2, 3, 4, 5, 6, 7):
             grid.setRowMinimumHeight(row, 0)
         grid.setAlignment(Qt.AlignmentFlag.AlignTop)
 
@@ -390,6 +399,7 @@ class HomeTab(QWidget):
             last_backup = attention.last_verified_backup(s)
             backup_warning = attention.usb_backup_warning(s)
             calls = follow_ups.follow_ups_due(s, today)
+            new_house = attention.house_is_new(s)
         self.heading.setText(house.house_name or self.tr("PeerDesk"))
         self.today.setText(f"{today:%A} {fmt_date(today)}")
 
@@ -430,6 +440,21 @@ class HomeTab(QWidget):
         if backup_warning is not None:
             backup_lines.append(Line(self.tr("Back up to a USB drive now…"), "backup", 0))
         self.backup.set_lines(backup_lines, "", count=0)
+        self.start.set_lines(
+            [
+                Line(self.tr("1. Add your peer mentors: Mentors tab → New mentor.")),
+                Line(
+                    self.tr(
+                        "2. Admit your residents: Residents tab → New intake, or bring in the "
+                        "list you keep with File → Import a spreadsheet (Ctrl+I)."
+                    )
+                ),
+                Line(self.tr("3. Make a first backup: House → Back up to USB drive.")),
+            ],
+            "",
+            count=0,
+        )
+        self.start.setVisible(new_house)
         self._status = self.tr("{n} in residence").format(n=total)
 
     def _due_line(self, d: attention.AssessmentDue, today: dt.date) -> Line:

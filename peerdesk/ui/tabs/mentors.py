@@ -20,6 +20,12 @@ class MentorsTab(RecordTab):
     def search_hint(self) -> str:
         return self.tr("Search by name or role")
 
+    def empty_text(self) -> str:
+        return self.tr(
+            "No peer mentors yet. Add one with New mentor (Ctrl+N), or bring in your list "
+            "with File → Import a spreadsheet (Ctrl+I)."
+        )
+
     def build_filters(self) -> None:
         self.status_filter: QComboBox = self.add_filter_combo(
             self.tr("Status filter"),

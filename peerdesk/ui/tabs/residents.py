@@ -29,6 +29,12 @@ class ResidentsTab(RecordTab):
     def search_hint(self) -> str:
         return self.tr("Search by name, room or notes")
 
+    def empty_text(self) -> str:
+        return self.tr(
+            "No residents yet. Admit someone with New intake (Ctrl+N), or bring in the list "
+            "you keep with File → Import a spreadsheet (Ctrl+I)."
+        )
+
     def build_filters(self) -> None:
         self.status_filter: QComboBox = self.add_filter_combo(
             self.tr("Status filter"),

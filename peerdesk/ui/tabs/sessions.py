@@ -26,6 +26,12 @@ class SessionsTab(RecordTab):
     def search_hint(self) -> str:
         return self.tr("Search topics and notes")
 
+    def empty_text(self) -> str:
+        return self.tr(
+            "No sessions yet. Log one with New session (Ctrl+N), or from a resident with Log "
+            "session."
+        )
+
     def build_filters(self) -> None:
         self.dates = self.add_date_range(self.tr("Session"))
         self.mentor_filter: QComboBox = self.add_filter_combo(

@@ -26,6 +26,12 @@ class SupervisionTab(RecordTab):
     def search_hint(self) -> str:
         return self.tr("Search summaries")
 
+    def empty_text(self) -> str:
+        return self.tr(
+            "No supervision notes yet. Write one with New note (Ctrl+N) after a supervision "
+            "meeting."
+        )
+
     def build_filters(self) -> None:
         self.mentor_filter: QComboBox = self.add_filter_combo(
             self.tr("Mentor filter"), self.mentor_items()
