@@ -21,13 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.core import clock, dto, funder_vocab, listing, vocab
-from peerdesk.core.errors import NotFound
+from peerdesk.core.errors import NotFound, PeerDeskError
 from peerdesk.core.listing import ListQuery
+from peerdesk.core.permissions import Action
 from peerdesk.core.services import assessments as assessment_service
 from peerdesk.core.services import residents as resident_service
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services._common import fmt_date
 from peerdesk.core.services.stay_answers import Answers, answers_of
+from peerdesk.ui import messages
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.models.sql_table import SqlTableModel
 from peerdesk.ui.tabs.base import fit_columns
@@ -86,6 +88,14 @@ class ResidentDetail(QWidget):
         self.stay = self._section(self.tr("Current stay"))
         self.phases = self._section(self.tr("Phase history"))
         self.assessments = self._section(self.tr("Assessments"))
+        # A phase move or an assessment entered by mistake is voided from where it is shown.
+        for label in (self.phases, self.assessments):
+            label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextBrowserInteraction
+                | Qt.TextInteractionFlag.TextSelectableByMouse
+            )
+            label.setOpenExternalLinks(False)
+            label.linkActivated.connect(self._on_void_link_activated)
 
         inner = QWidget(self)
         inner_layout = QVBoxLayout(inner)
@@ -324,6 +334,8 @@ class ResidentDetail(QWidget):
                 text += " — " + _e(change.note)
             if change.voided:
                 text = f"<s>{text}</s> " + _e(self.tr("(voided)"))
+            elif change.note != "Intake" and self.ctx.actor.may(Action.EDIT_RESIDENTS):
+                text += f" · <a href='void-phase:{change.id}'>{_e(self.tr('void…'))}</a>"
             (current if start is None or change.from_date >= start else earlier).append(text)
         body = "<br>".join(current) or _e(self.tr("No phases recorded."))
         if earlier:
@@ -348,16 +360,41 @@ class ResidentDetail(QWidget):
                 value = self.tr("{score} of 5").format(score=a.score)
             else:
                 value = self._living(a.living_situation)
-            lines.append(
-                _e(f"{fmt_date(a.assessed_on)}  ·  {a.instrument.label}: {value}").replace(
-                    "  ", "&nbsp; "
-                )
+            line = _e(f"{fmt_date(a.assessed_on)}  ·  {a.instrument.label}: {value}").replace(
+                "  ", "&nbsp; "
             )
+            if self.ctx.actor.may(Action.RECORD_ASSESSMENTS):
+                line += f" · <a href='void-assessment:{a.id}'>{_e(self.tr('void…'))}</a>"
+            lines.append(line)
         shown = lines[:12]
         if len(lines) > len(shown):
             shown.append(_e(self.tr("… and {n} earlier").format(n=len(lines) - len(shown))))
         body = "<br>".join(shown) or _e(self.tr("No assessments yet."))
         return f"<b>{_e(self.tr('Assessments'))}</b><br>{body}"
+
+    def _on_void_link_activated(self, href: str) -> None:
+        """Void a phase move or an assessment entered by mistake, with a reason."""
+        from peerdesk.ui.dialogs.void import VoidDialog
+
+        kind, _, number = href.partition(":")
+        record_id = int(number)
+        what = self.tr("this phase move") if kind == "void-phase" else self.tr("this assessment")
+        reason = VoidDialog.ask(self, what)
+        if reason is None or self.resident_id is None:
+            return
+        try:
+            with self.ctx.db.begin() as s:
+                if kind == "void-phase":
+                    resident_service.void_phase_change(s, self.ctx.actor, record_id, reason)
+                    table = "phase_changes"
+                else:
+                    assessment_service.void_assessment(s, self.ctx.actor, record_id, reason)
+                    table = "assessments"
+        except PeerDeskError as exc:
+            messages.error(self, self.tr("Not voided"), str(exc))
+            return
+        self.ctx.announce(table, record_id)
+        self.show_resident(self.resident_id)
 
     def _on_sessions_counts_changed(self, matching: int, _total: int) -> None:
         if self.resident_id is None:
