@@ -122,7 +122,7 @@ def test_an_administrator_shapes_the_program_and_the_window_follows(
         ["2", "Motivational Track I", "MT I", "No", "0", "In use"],
     ]
     assert seen["refused"] == (
-        "1 active resident(s) are in Safe Off the Streets; move them to another phase first."
+        "1 active resident is in Safe Off the Streets; move them to another phase first."
     )
     assert seen["after"] == [
         ["1", "Safe Off the Streets", "SOS", "No", "1", "In use"],

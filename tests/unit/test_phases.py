@@ -103,7 +103,7 @@ def test_a_phase_with_residents_in_it_is_not_retired(db: Database, admin: Actor)
     with pytest.raises(ValidationError) as caught, db.begin() as s:
         settings.retire_phase(s, admin, f.phase_id(s, "SOS"))
     assert caught.value.for_field("phase") == (
-        "1 active resident(s) are in Safe Off the Streets; move them to another phase first."
+        "1 active resident is in Safe Off the Streets; move them to another phase first."
     )
     assert names(db) == DEFAULT
 

@@ -271,8 +271,13 @@ def _check_leaving(
     if caseload:
         problems.add(
             "end_date",
-            f"{name} still mentors {caseload} active resident(s); give them another mentor first.",
+            f"{name} still mentors {_residents(caseload)}; give "
+            f"{'them' if caseload > 1 else 'that resident'} another mentor first.",
         )
+
+
+def _residents(n: int) -> str:
+    return "1 active resident" if n == 1 else f"{n} active residents"
 
 
 def _created_line(mentor_id: int, values: dict[str, object]) -> audit.Entry:

@@ -311,7 +311,12 @@ def retire_phase(s: Session, actor: Actor, phase_id: int) -> dto.Phase:
     if in_phase:
         raise ValidationError.single(
             "phase",
-            f"{in_phase} active resident(s) are in {row.name}; move them to another phase first.",
+            (
+                f"1 active resident is in {row.name}; move them to another phase first."
+                if in_phase == 1
+                else f"{in_phase} active residents are in {row.name}; move them to another "
+                "phase first."
+            ),
         )
     if not row.active:
         return _phase_dto(row)

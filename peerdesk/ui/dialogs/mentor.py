@@ -421,7 +421,12 @@ class MentorDialog(FormDialog):
             status = self.tr("inactive since {date}").format(
                 date=fmt_date(mentor.end_date or mentor.start_date)
             )
-        caseload = self.tr("mentors {n} resident(s) now").format(n=mentor.caseload)
+        if mentor.caseload == 0:
+            caseload = self.tr("mentors nobody now")
+        elif mentor.caseload == 1:
+            caseload = self.tr("mentors 1 resident now")
+        else:
+            caseload = self.tr("mentors {n} residents now").format(n=mentor.caseload)
         self.heading.setText(
             f"<b>{html.escape(mentor.name)}</b> · {html.escape(status)} · {html.escape(caseload)}"
         )
@@ -563,12 +568,17 @@ class DeactivateMentorDialog(FormDialog):
             return
         if mentor.caseload:
             names = [r.name for r in residents.active_residents(s, mentor_id=self.mentor_id)]
-            self.caseload.setText(
+            text = (
                 self.tr(
-                    "They still mentor {n} resident(s): {names}. Give each of them another "
+                    "They still mentor {names}. Give them another mentor first (in their details)."
+                )
+                if len(names) == 1
+                else self.tr(
+                    "They still mentor {n} residents: {names}. Give each of them another "
                     "mentor first (in the resident's details)."
-                ).format(n=len(names), names=", ".join(names))
+                )
             )
+            self.caseload.setText(text.format(n=len(names), names=", ".join(names)))
             self.caseload.setStyleSheet("color: #7a4a00;")
 
     def _write(self, s: Session) -> dto.Mentor:
