@@ -191,7 +191,7 @@ def log_session(s: Session, actor: Actor, details: SessionDetails) -> dto.PeerSe
         "peer_sessions",
         row.id,
         f"{details.format.label} session on {fmt_date(details.session_date)} "
-        f"with {len(details.attendees)} attendee(s)",
+        f"with {len(details.attendees)} attendee{'' if len(details.attendees) == 1 else 's'}",
         {k: v for k, v in values.items() if k != "notes"}
         | {"attendees": sorted(a.resident_id for a in details.attendees)},
     )

@@ -880,13 +880,17 @@ class BackupDialog(FormDialog):
         ]
         if made.removed:
             lines.append(
-                _tr("{n} older backup(s) of this house were removed from the drive.").format(
+                _tr("1 older backup of this house was removed from the drive.")
+                if len(made.removed) == 1
+                else _tr("{n} older backups of this house were removed from the drive.").format(
                     n=len(made.removed)
                 )
             )
         if made.not_removed:
             lines.append(
-                _tr("{n} older backup(s) could not be removed; the drive may be full.").format(
+                _tr("1 older backup could not be removed; the drive may be full.")
+                if len(made.not_removed) == 1
+                else _tr("{n} older backups could not be removed; the drive may be full.").format(
                     n=len(made.not_removed)
                 )
             )
