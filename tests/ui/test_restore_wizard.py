@@ -124,6 +124,32 @@ def test_an_empty_or_missing_folder_says_what_to_do(
     assert wizard.none_found.text().startswith("There are no PeerDesk backups in this folder.")
 
 
+def test_a_new_pc_lists_the_usb_drives_and_finds_a_stick_plugged_in_late(
+    qtbot: QtBot,
+    house: Database,
+    tmp_path: Path,
+    drive: Path,
+    made: backup.BackupResult,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 17: on a new PC the restore looked in the PC's own empty backups folder and
+    asked "is the USB drive plugged in?" without looking at the drives."""
+    context = make_context(house, ADMIN)
+    context.paths = paths_for(house.path, tmp_path / "new-profile")  # nothing remembered
+    volumes = [pc_disk()]
+    monkeypatch.setattr("peerdesk.ui.dialogs.restore.mounted_volumes", lambda: volumes)
+    wizard = open_wizard(qtbot, context)
+    assert wizard.folder == context.paths.local_backup_dir
+    assert wizard.none_found.text().startswith("This PC has no automatic backups yet.")
+    assert wizard.drives_label.text() == "USB drives: none plugged in."
+    volumes.append(usb_volume(drive.parent))  # the stick goes in
+    wizard.look_again.click()
+    (stick,) = wizard.drive_buttons
+    stick.click()
+    assert wizard.folder == drive and wizard.found.topLevelItemCount() == 1
+    assert wizard.ok_button.isEnabled()
+
+
 def test_a_damaged_file_is_named_before_any_passphrase(
     qtbot: QtBot, ctx: UiContext, made: backup.BackupResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:

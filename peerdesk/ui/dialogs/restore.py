@@ -174,6 +174,13 @@ class RestoreWizard(FormDialog):
             ),
             page,
         )
+        # The USB drives plugged in now, one button each (a new PC has nothing of its own).
+        self.drives_row = QHBoxLayout()
+        self.drives_label = QLabel(_tr("USB drives:"), page)
+        self.look_again = QPushButton(_tr("&Look again"), page)
+        self.look_again.setAccessibleName(_tr("Look again for USB drives"))
+        self.look_again.clicked.connect(self.refresh_drives)
+        self.drive_buttons: list[QPushButton] = []
         row = QHBoxLayout()
         row.addWidget(self.other_folder)
         row.addWidget(self.automatic_folder)
@@ -185,14 +192,40 @@ class RestoreWizard(FormDialog):
         layout.addWidget(found_label)
         layout.addWidget(self.found, 1)
         layout.addWidget(self.none_found)
+        layout.addLayout(self.drives_row)
         layout.addLayout(row)
         layout.addWidget(note)
+        self.refresh_drives()
         self.found.currentItemChanged.connect(self._on_found_current_item_changed)
         self.found.itemActivated.connect(lambda *_: self.accept())
         self.other_folder.clicked.connect(self._on_other_folder_clicked)
         self.automatic_folder.clicked.connect(self._on_automatic_folder_clicked)
         self.any_file.clicked.connect(self._on_any_file_clicked)
         return page
+
+    def refresh_drives(self) -> None:
+        """One button for each USB drive plugged in now; it shows that drive's backups."""
+        while self.drives_row.count():
+            item = self.drives_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget not in (self.drives_label, self.look_again):
+                widget.deleteLater()
+        self.drive_buttons = []
+        self.drives_row.addWidget(self.drives_label)
+        drives = [d for d in list_drives(mounted_volumes()) if d.removable]
+        for drive in drives:
+            button = QPushButton(drive.title, self.drives_label.parentWidget())
+            button.setAccessibleName(_tr("Backups on {drive}").format(drive=drive.title))
+            where = drive.folder if drive.folder.is_dir() else drive.root
+            button.clicked.connect(lambda _checked=False, w=where: self.show_folder(w))
+            self.drives_row.addWidget(button)
+            self.drive_buttons.append(button)
+        if not drives:
+            self.drives_label.setText(_tr("USB drives: none plugged in."))
+        else:
+            self.drives_label.setText(_tr("USB drives:"))
+        self.drives_row.addWidget(self.look_again)
+        self.drives_row.addStretch(1)
 
     def show_folder(self, folder: Path) -> None:
         """List the backups in ``folder``, newest first."""
@@ -223,6 +256,11 @@ class RestoreWizard(FormDialog):
                     "look in another folder."
                 )
                 if folder.is_dir()
+                else _tr(
+                    "This PC has no automatic backups yet. Plug in the USB drive with the "
+                    "house's backup and choose it under USB drives (Look again once it is in)."
+                )
+                if folder == self.ctx.paths.local_backup_dir
                 else _tr(
                     "The folder is not there (is the USB drive plugged in?). Plug it in, or "
                     "look in another folder."
