@@ -389,6 +389,10 @@ def _run_window(
         demo_password=demo_password,
     )
     try:
+        # The remembered text size, before anything is laid out (View → Text size).
+        from peerdesk.ui.features import text_size
+
+        text_size.apply(text_size.remembered(ctx.settings))
         window = build_window(ctx)
     except PeerDeskError as exc:
         report(str(exc))

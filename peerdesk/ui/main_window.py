@@ -44,6 +44,7 @@ FEATURES: tuple[str, ...] = (
     "peerdesk.ui.features.backup",
     "peerdesk.ui.features.house",
     "peerdesk.ui.features.follow_ups",
+    "peerdesk.ui.features.text_size",
     "peerdesk.ui.features.accounts",
     "peerdesk.ui.features.help",
 )
