@@ -66,3 +66,45 @@ def test_a_viewer_sees_no_void_links(db: Database, qtbot: QtBot, jamie: int) -> 
     qtbot.addWidget(pane)
     pane.show_resident(jamie)
     assert "void…" not in pane.phases.text() and "void…" not in pane.assessments.text()
+
+
+def test_a_discharge_is_corrected_from_the_pane(
+    qtbot: QtBot, db: Database, admin: Actor, jamie: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: a discharge entered wrongly could not be corrected in the window."""
+    from PySide6.QtWidgets import QApplication
+
+    from peerdesk.ui.dialogs.discharge import DischargeDialog
+
+    with db.begin() as s:
+        residents.discharge_resident(
+            s, admin, jamie,
+            residents.Discharge(dt.date(2026, 6, 10), vocab.DischargeReason.LEFT_VOLUNTARILY),
+        )  # fmt: skip
+    pane = ResidentDetail(make_context(db, admin))
+    qtbot.addWidget(pane)
+    pane.show_resident(jamie)
+    assert "correct the discharge…" in pane.stay.text()
+    seen: list[DischargeDialog] = []
+
+    def correct() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, DischargeDialog) and dialog.correcting
+        seen.append(dialog)
+        assert dialog.discharge_date.date() == dt.date(2026, 6, 10), "as recorded"
+        assert dialog.reason.value() is vocab.DischargeReason.LEFT_VOLUNTARILY
+        dialog.reason.set_value(vocab.DischargeReason.MOVED_ON)
+        dialog.why.setPlainText("Wrong reason picked")
+        dialog.ok_button.click()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, correct)
+    pane.stay.linkActivated.emit("correct-discharge:0")
+    assert seen and seen[0].result() == DischargeDialog.DialogCode.Accepted
+    with db.read() as s:
+        stay = residents.get_resident(s, jamie).stays[-1]
+    assert stay.discharge_reason is vocab.DischargeReason.MOVED_ON
+    assert stay.discharge_outcome is vocab.OutcomeClass.POSITIVE, "follows the corrected reason"
+    assert stay.discharge_date == dt.date(2026, 6, 10)
+    assert "Moved on positively" in pane.stay.text()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from peerdesk.core import clock, dto, funder_vocab, vocab
 from peerdesk.core.errors import FieldError, ValidationError
 from peerdesk.core.services import mentors, residents, settings
+from peerdesk.core.services.discharge_correction import correct_discharge
 from peerdesk.core.services.stay_answers import Answers, answers_of, record_answers
 from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, fmt_date, vocab_text
@@ -66,11 +67,17 @@ class DischargeDialog(FormDialog):
     """Date, reason, outcome class (from the reason unless changed), where they go, notes,
     and the funders' questions asked at discharge (employment, income, MOUD)."""
 
-    def __init__(self, parent: QWidget | None, ctx: UiContext, resident_id: int) -> None:
+    def __init__(
+        self, parent: QWidget | None, ctx: UiContext, resident_id: int, *, correcting: bool = False
+    ) -> None:
         super().__init__(parent, ctx, "")
-        self.setWindowTitle(self.tr("Discharge"))
+        # ``correcting``: the last stay has ended; its discharge is shown to be put right.
+        self.correcting = correcting
+        self.setWindowTitle(
+            self.tr("Correct the discharge") if correcting else self.tr("Discharge")
+        )
         self.resident_id = resident_id
-        self.stay_id: int | None = None  # the stay being closed
+        self.stay_id: int | None = None  # the stay being closed (or corrected)
         self.answers_before = Answers({})
         self._outcome_chosen_by_hand = False
 
@@ -113,14 +120,24 @@ class DischargeDialog(FormDialog):
         self.reason.currentIndexChanged.connect(self._on_reason_currentIndexChanged)
         for button in self.outcome.buttons.values():
             button.clicked.connect(self._on_outcome_clicked)
+        self.why = QPlainTextEdit(self.body)
+        self.why.setTabChangesFocus(True)
+        self.why.setMaximumHeight(self.fontMetrics().lineSpacing() * 3)
+        self.why.setPlaceholderText(self.tr("for example: the date was typed wrong"))
+        if correcting:
+            section.add_field(self.tr("&Why the correction:"), self.why, "why")
+        else:
+            self.why.hide()
         self.read(self._load)
-        self.set_ok_text(self.tr("&Discharge"))
+        self.set_ok_text(self.tr("&Save correction") if correcting else self.tr("&Discharge"))
         self.discharge_date.setFocus()
         self.fit_to_screen(QSize(600, 480))
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ctx: UiContext, resident_id: int) -> dto.Resident | None:
-        return cls(parent, ctx, resident_id).exec_for(dto.Resident)
+    def ask(
+        cls, parent: QWidget | None, ctx: UiContext, resident_id: int, *, correcting: bool = False
+    ) -> dto.Resident | None:
+        return cls(parent, ctx, resident_id, correcting=correcting).exec_for(dto.Resident)
 
     def _load(self, s: Session) -> None:
         resident = residents.get_resident(s, self.resident_id)
@@ -129,6 +146,9 @@ class DischargeDialog(FormDialog):
         )
         stay = resident.current_stay
         name = html.escape(resident.name)
+        if self.correcting:
+            self._load_for_correction(s, resident, stay)
+            return
         if stay is None or not stay.is_open:
             self.heading.setText(f"<b>{name}</b>")
             self.show_refusal(self.tr("{name} is already discharged.").format(name=resident.name))
@@ -142,6 +162,39 @@ class DischargeDialog(FormDialog):
             )
         )
 
+    def _load_for_correction(
+        self, s: Session, resident: dto.Resident, stay: dto.Stay | None
+    ) -> None:
+        """The ended stay's discharge as recorded, to be put right."""
+        name = html.escape(resident.name)
+        if stay is None or stay.is_open or stay.discharge_date is None:
+            self.heading.setText(f"<b>{name}</b>")
+            self.show_refusal(
+                self.tr("{name} is in residence; there is no discharge to correct.").format(
+                    name=resident.name
+                )
+            )
+            return
+        self.stay_id = stay.id
+        self.discharge_date.set_date(stay.discharge_date)
+        self.reason.set_value(stay.discharge_reason)
+        if stay.discharge_outcome is not None:
+            self.outcome.set_value(stay.discharge_outcome)
+            # An outcome chosen by hand then stays; one that came from the reason follows
+            # a corrected reason.
+            usual = stay.discharge_reason.default_outcome if stay.discharge_reason else None
+            self._outcome_chosen_by_hand = stay.discharge_outcome is not usual
+        self.exit_living.set_value(stay.exit_living_situation)
+        self.notes.setPlainText(stay.discharge_notes)
+        self.answers_before = answers_of(s, stay.id)
+        self.answers.set_values(self.answers_before)
+        self.heading.setText(
+            self.tr(
+                "<b>{name}</b> came on {came} and left on {left}. Correct what was recorded; "
+                "the old values stay in the audit log."
+            ).format(name=name, came=fmt_date(stay.intake_date), left=fmt_date(stay.discharge_date))
+        )
+
     def _on_reason_currentIndexChanged(self, _row: int) -> None:
         reason = self.reason.value()
         if isinstance(reason, vocab.DischargeReason) and not self._outcome_chosen_by_hand:
@@ -152,19 +205,22 @@ class DischargeDialog(FormDialog):
 
     def _write(self, s: Session) -> dto.Resident:
         reason = self.reason.value()
-        discharged = residents.discharge_resident(
-            s,
-            self.ctx.actor,
-            self.resident_id,
-            residents.Discharge(
-                discharge_date=self.discharge_date.date() or clock.today(),
-                # None when not chosen: the service says "Choose the reason for the discharge."
-                reason=reason,
-                outcome=self.outcome.value(),
-                exit_living_situation=str(self.exit_living.value() or ""),
-                notes=self.notes.toPlainText(),
-            ),
+        discharge = residents.Discharge(
+            discharge_date=self.discharge_date.date() or clock.today(),
+            # None when not chosen: the service says "Choose the reason for the discharge."
+            reason=reason,
+            outcome=self.outcome.value(),
+            exit_living_situation=str(self.exit_living.value() or ""),
+            notes=self.notes.toPlainText(),
         )
+        if self.correcting:
+            discharged = correct_discharge(
+                s, self.ctx.actor, self.resident_id, discharge, self.why.toPlainText()
+            )
+        else:
+            discharged = residents.discharge_resident(
+                s, self.ctx.actor, self.resident_id, discharge
+            )
         answers = self.answers.changed(self.answers_before)
         if self.stay_id is not None and answers:
             record_answers(s, self.ctx.actor, self.stay_id, answers)

@@ -89,7 +89,7 @@ class ResidentDetail(QWidget):
         self.phases = self._section(self.tr("Phase history"))
         self.assessments = self._section(self.tr("Assessments"))
         # A phase move or an assessment entered by mistake is voided from where it is shown.
-        for label in (self.phases, self.assessments):
+        for label in (self.stay, self.phases, self.assessments):
             label.setTextInteractionFlags(
                 Qt.TextInteractionFlag.TextBrowserInteraction
                 | Qt.TextInteractionFlag.TextSelectableByMouse
@@ -305,6 +305,10 @@ class ResidentDetail(QWidget):
                 (self.tr("Discharge notes"), stay.discharge_notes),
             ]
         blocks = [self._rows(title, rows) + self._answers_html(stay, answers.get(stay.id, NONE))]
+        if stay.discharge_date is not None and self.ctx.actor.may(Action.EDIT_RESIDENTS):
+            blocks[0] += (
+                f"<a href='correct-discharge:{stay.id}'>{_e(self.tr('correct the discharge…'))}</a>"
+            )
         # Each earlier stay, newest first, in a block of its own with its answers.
         for earlier in reversed(r.stays[:-1]):
             if earlier.discharge_date is None:
@@ -378,6 +382,9 @@ class ResidentDetail(QWidget):
 
         kind, _, number = href.partition(":")
         record_id = int(number)
+        if kind == "correct-discharge":
+            self._correct_discharge()
+            return
         what = self.tr("this phase move") if kind == "void-phase" else self.tr("this assessment")
         reason = VoidDialog.ask(self, what)
         if reason is None or self.resident_id is None:
@@ -395,6 +402,14 @@ class ResidentDetail(QWidget):
             return
         self.ctx.announce(table, record_id)
         self.show_resident(self.resident_id)
+
+    def _correct_discharge(self) -> None:
+        from peerdesk.ui.dialogs.discharge import DischargeDialog
+
+        if self.resident_id is None:
+            return
+        if DischargeDialog.ask(self, self.ctx, self.resident_id, correcting=True) is not None:
+            self.show_resident(self.resident_id)
 
     def _on_sessions_counts_changed(self, matching: int, _total: int) -> None:
         if self.resident_id is None:
