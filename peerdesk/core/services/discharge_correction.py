@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from peerdesk.core import audit, dto
 from peerdesk.core.audit import Actor
 from peerdesk.core.errors import ValidationError
-from peerdesk.core.models import PhaseChange, Resident, Stay
+from peerdesk.core.models import PhaseChange, Resident
 from peerdesk.core.permissions import Action
 from peerdesk.core.services._common import Problems, get_or_not_found
 from peerdesk.core.services.residents import (
@@ -18,6 +18,7 @@ from peerdesk.core.services.residents import (
     _check_discharge,
     _discharge_values,
     get_resident,
+    latest_stay,
 )
 from peerdesk.core.services.settings import living_situation_codes
 
@@ -28,12 +29,7 @@ def correct_discharge(
     """Put right the discharge of the resident's last stay (which must have ended)."""
     actor.require(Action.EDIT_RESIDENTS)
     resident = get_or_not_found(s, Resident, resident_id, "resident")
-    stay = s.scalars(
-        select(Stay)
-        .where(Stay.resident_id == resident_id)
-        .order_by(Stay.intake_date.desc(), Stay.id.desc())
-        .limit(1)
-    ).first()
+    stay = latest_stay(s, resident_id)
     if stay is None or stay.discharge_date is None:
         raise ValidationError.single(
             "discharge_date",

@@ -26,6 +26,7 @@ from peerdesk.core.funder_vocab import (
 from peerdesk.core.models import FollowUp, Resident, Stay
 from peerdesk.core.permissions import Action
 from peerdesk.core.services._common import Problems, fmt_date, get_or_not_found, void_row
+from peerdesk.core.services.residents import latest_stay
 from peerdesk.core.services.settings import living_situation_codes
 
 
@@ -89,12 +90,7 @@ def follow_ups_of_stay(s: Session, stay_id: int) -> list[FollowUpRecord]:
 
 def latest_ended_stay(s: Session, resident_id: int) -> Stay | None:
     """The resident's last stay, if it has ended (the one a follow-up is about)."""
-    stay = s.scalars(
-        select(Stay)
-        .where(Stay.resident_id == resident_id)
-        .order_by(Stay.intake_date.desc(), Stay.id.desc())
-        .limit(1)
-    ).first()
+    stay = latest_stay(s, resident_id)
     return stay if stay is not None and stay.discharge_date is not None else None
 
 

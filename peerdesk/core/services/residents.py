@@ -192,7 +192,8 @@ def _open_stay(s: Session, resident_id: int) -> Stay | None:
     ).scalar_one_or_none()
 
 
-def _latest_stay(s: Session, resident_id: int) -> Stay | None:
+def latest_stay(s: Session, resident_id: int) -> Stay | None:
+    """The resident's last stay, open or ended (None before any intake)."""
     return s.execute(
         select(Stay)
         .where(Stay.resident_id == resident_id)
@@ -783,7 +784,7 @@ def correct_admission(
     """
     actor.require(Action.EDIT_RESIDENTS)
     resident = get_or_not_found(s, Resident, resident_id, "resident")
-    stay = _latest_stay(s, resident_id)
+    stay = latest_stay(s, resident_id)
     if stay is None:
         raise ValidationError.single("intake_date", "This resident has no stay to correct.")
     problems = Problems()
@@ -964,7 +965,7 @@ def readmit_resident(
     problems = Problems()
     facts = HouseFacts.for_record(s, phase_id=admission.phase_id)
     _check_admission(problems, facts, admission, resident.date_of_birth)
-    last = _latest_stay(s, resident_id)
+    last = latest_stay(s, resident_id)
     if (
         last is not None
         and last.discharge_date is not None
