@@ -60,7 +60,7 @@ from peerdesk.core.services import mentors as mentor_service
 from peerdesk.core.services import residents as resident_service
 from peerdesk.core.services._common import fmt_date, unprintable, unprintable_sentence
 from peerdesk.core.services.settings import get_settings
-from peerdesk.core.typed_dates import two_digit_year, worded_date
+from peerdesk.core.typed_dates import month_first, two_digit_year, worded_date
 
 # A cell as read: CSV cells are text; a workbook also gives numbers and dates.
 Cell = str | int | float | dt.date
@@ -838,19 +838,15 @@ def _numeric_date(
         raise ValueError(text)
     year = two_digit_year(c)
     first, second = int(a), int(b)
-    month_first = order is vocab.DateOrder.MONTH_FIRST
-    if first > 12 >= second:
-        month_first = False
-    elif second > 12 >= first:
-        month_first = True
-    month, day = (first, second) if month_first else (second, first)
+    is_month_first = month_first(first, second, order)
+    month, day = (first, second) if is_month_first else (second, first)
     value = dt.date(year, month, day)
     note = ""
     if first != second and first <= 12 and second <= 12:
-        how = "month first" if month_first else "day first"
+        how = "month first" if is_month_first else "day first"
         note = f"{label} {text} read as {fmt_date(value)} ({how})"
-    elif month_first != (order is vocab.DateOrder.MONTH_FIRST):
-        how = "month first" if month_first else "day first"
+    elif is_month_first != (order is vocab.DateOrder.MONTH_FIRST):
+        how = "month first" if is_month_first else "day first"
         note = (
             f"{label} {text} can only be {fmt_date(value)} ({how}, unlike the house setting); "
             "check the other dates in this column"

@@ -21,6 +21,7 @@ the records behind the figures are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -84,13 +85,21 @@ class YearFigures:
 
 
 def trend_years(
-    s: Session, period: Period, checkpoint: int | None, years: int = TREND_YEARS
+    s: Session,
+    period: Period,
+    checkpoint: int | None,
+    years: int = TREND_YEARS,
+    *,
+    known: Sequence[OutcomeFigures] = (),
 ) -> tuple[YearFigures, ...]:
     """Up to ``years`` twelve-month years ending on the period's last day, newest first, none
-    before the house's first admission."""
+    before the house's first admission. A year that is one of the ``known`` periods (a
+    twelve-month period is the first year, its previous period the second) is not counted
+    again."""
     first_intake = s.execute(select(func.min(Stay.intake_date))).scalar_one()
     if first_intake is None:
         return ()
+    counted = {f.period: f for f in known}
     result = []
     for back in range(years):
         end = _years_before(period.end, back)
@@ -98,18 +107,33 @@ def trend_years(
         if end < first_intake:
             break
         year = Period(start, end, period.as_of if back == 0 else end)
-        kept = retention(s, year, (checkpoint,)) if checkpoint is not None else ()
-        result.append(
-            YearFigures(
-                period=year,
-                retention=kept[0] if kept else None,
-                length_of_stay=length_of_stay(s, year),
-                discharges=discharge_outcomes(s, year),
-                housing=housing_stability(s, year),
-                recovery_capital=recovery_capital(s, year),
-            )
-        )
+        result.append(_year(s, year, checkpoint, counted.get(year)))
     return tuple(result)
+
+
+def _year(
+    s: Session, year: Period, checkpoint: int | None, known: OutcomeFigures | None
+) -> YearFigures:
+    if known is not None:
+        kept = next((c for c in known.retention if c.days == checkpoint), None)
+        if kept is not None or checkpoint is None:
+            return YearFigures(
+                period=year,
+                retention=kept,
+                length_of_stay=known.length_of_stay,
+                discharges=known.discharges,
+                housing=known.housing,
+                recovery_capital=known.recovery_capital,
+            )
+    kept_now = retention(s, year, (checkpoint,)) if checkpoint is not None else ()
+    return YearFigures(
+        period=year,
+        retention=kept_now[0] if kept_now else None,
+        length_of_stay=length_of_stay(s, year),
+        discharges=discharge_outcomes(s, year),
+        housing=housing_stability(s, year),
+        recovery_capital=recovery_capital(s, year),
+    )
 
 
 @dataclass(frozen=True)

@@ -831,7 +831,12 @@ def gather_outcome_summary(s: Session, actor: Actor, options: OutcomeOptions) ->
         identified=options.identified,
         checkpoints=house.retention_checkpoints,
         previous=previous,
-        trend=trend_years(s, period, headline_checkpoint(house.retention_checkpoints)),
+        trend=trend_years(
+            s,
+            period,
+            headline_checkpoint(house.retention_checkpoints),
+            known=(figures, previous),
+        ),
         late_cohorts=late_cohorts(s, figures),
         completeness=completeness(s, period),
         people=people_figures(s, period),

@@ -78,6 +78,16 @@ def worded_date(text: str, *, this_year: int | None = None) -> dt.date:
     return dt.date(year, month, day)
 
 
+def month_first(first: int, second: int, order: vocab.DateOrder) -> bool:
+    """Whether ``first/second`` is month/day: the house's order, unless only the other way
+    can be a date (13/3 is the 13th of March whatever the order)."""
+    if first > 12 >= second:
+        return False
+    if second > 12 >= first:
+        return True
+    return order is vocab.DateOrder.MONTH_FIRST
+
+
 def typed_date(text: str, order: vocab.DateOrder, today: dt.date | None = None) -> dt.date | None:
     """What a person typed into a date field, or None when it is not a date.
 
@@ -99,12 +109,7 @@ def typed_date(text: str, order: vocab.DateOrder, today: dt.date | None = None) 
             if len(a) == 4:
                 return dt.date(int(a), int(b), int(c)) if c else None
             first, second = int(a), int(b)
-            month_first = order is vocab.DateOrder.MONTH_FIRST
-            if first > 12 >= second:
-                month_first = False
-            elif second > 12 >= first:
-                month_first = True
-            month, day = (first, second) if month_first else (second, first)
+            month, day = (first, second) if month_first(first, second, order) else (second, first)
             year = two_digit_year(c) if c else today.year
             return dt.date(year, month, day)
         return worded_date(bare, this_year=today.year)

@@ -15,8 +15,7 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib.colors import Color
 
 from peerdesk.reports import styles as st
-
-SUPPRESSED = "*"  # the outcome summary's mark for a hidden count
+from peerdesk.reports.outcome_cells import HIDDEN
 
 
 def _frame_axes(chart: VerticalBarChart | HorizontalBarChart) -> None:
@@ -35,7 +34,7 @@ def _frame_axes(chart: VerticalBarChart | HorizontalBarChart) -> None:
     chart.barLabels.fontSize = 7
     chart.barLabels.fillColor = st.INK
     chart.naLabel = NA_Label()
-    chart.naLabel.text = SUPPRESSED
+    chart.naLabel.text = HIDDEN
     chart.naLabel.fontName = st.BOLD
     chart.naLabel.fontSize = 7
     chart.naLabel.fillColor = st.MUTED

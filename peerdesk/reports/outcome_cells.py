@@ -61,6 +61,10 @@ class Cells:
     def view(self, prefix: str) -> Cells:
         return dataclasses.replace(self, prefix=prefix)
 
+    def has(self, key: str) -> bool:
+        """Whether the summary prints this figure (for this view's period)."""
+        return self.prefix + key in self.values
+
     def hidden(self, key: str) -> bool:
         return self.prefix + key in self.hidden_keys
 

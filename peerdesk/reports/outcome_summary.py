@@ -267,7 +267,7 @@ def _key_figures(data: OutcomeSummaryData, cells: Cells, width: float) -> Table:
         ),
         _tile(
             "Median length of stay",
-            "—" if los.median_days is None or hidden else f"{tables.days(los.median_days)} days",
+            tables.median_stay(los.median_days, cells).text,
             f"mean {'—' if hidden else tables.days(los.mean_days)} days, "
             f"{cells.count('dis.total')} discharges",
         ),
@@ -365,9 +365,7 @@ def _discharges(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Fl
     right: list[Flowable] = [
         _grid(tables.discharge_class_table(figures, cells), [100, 62, 52], bold_last=True),
         Spacer(1, 8),
-        _table(
-            *_header_rows(tables.stay_table(figures, cells)), [100, 114], align=["LEFT", "RIGHT"]
-        ),
+        _grid(tables.stay_table(figures, cells), [100, 114]),
         Spacer(1, 3),
         Paragraph(
             "Bars are coloured by the class a reason usually has; the table counts each "
@@ -381,10 +379,6 @@ def _discharges(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Fl
         "outcome class.",
         _side_by_side(chart, right, width, 0.52),
     )
-
-
-def _header_rows(table: FigureTable) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    return table.header, table.rows
 
 
 def _housing(data: OutcomeSummaryData, cells: Cells, width: float) -> list[Flowable]:

@@ -61,7 +61,7 @@ class Headline:
     value: float | None  # the percentage or the days, None when not shown
 
 
-def _median_stay(median: float | None, cells: Cells) -> Headline:
+def median_stay(median: float | None, cells: Cells) -> Headline:
     if median is None or cells.hidden("dis.total"):
         return Headline(NOT_SHOWN, None)
     return Headline(f"{days(median)} days", median)
@@ -79,19 +79,15 @@ def headlines(
 ) -> dict[str, Headline]:
     """The five headline figures of one period (keys as in :data:`HEADLINE_NAMES`)."""
     result = {}
-    if checkpoint is not None and f"ret{checkpoint}.eligible" in _keys(cells):
+    if checkpoint is not None and cells.has(f"ret{checkpoint}.eligible"):
         result["retention"] = _percent(
             cells, f"ret{checkpoint}.retained", f"ret{checkpoint}.eligible"
         )
-    result["stay"] = _median_stay(figures.length_of_stay.median_days, cells)
+    result["stay"] = median_stay(figures.length_of_stay.median_days, cells)
     result["positive"] = _percent(cells, "dis.class.positive", "dis.total")
     result["housing"] = _percent(cells, "hs.stable", "dis.total")
     result["barc"] = _percent(cells, "barc.latest_at", "barc.paired")
     return result
-
-
-def _keys(cells: Cells) -> set[str]:
-    return {k[len(cells.prefix) :] for k in cells.values if k.startswith(cells.prefix)}
 
 
 def headline_names(checkpoint: int | None, threshold: int) -> dict[str, str]:
@@ -460,8 +456,8 @@ def comparison_table(data: OutcomeSummaryData, cells: Cells) -> FigureTable | No
         ("Discharges", cells.count("dis.total"), old.count("dis.total")),
         ("Positive discharges", cells.share_with_percent("dis.class.positive", "dis.total"),
          old.share_with_percent("dis.class.positive", "dis.total")),
-        ("Median length of stay", _median_stay(now.length_of_stay.median_days, cells).text,
-         _median_stay(before.length_of_stay.median_days, old).text),
+        ("Median length of stay", median_stay(now.length_of_stay.median_days, cells).text,
+         median_stay(before.length_of_stay.median_days, old).text),
         ("Exits to stable housing", cells.share_with_percent("hs.stable", "dis.total"),
          old.share_with_percent("hs.stable", "dis.total")),
         (f"BARC-10 at or above {now.recovery_capital.threshold}, latest",

@@ -156,6 +156,18 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work while the menus are closed
         return action
 
+    def add_record_action(self, action: QAction) -> None:
+        """Put a feature's entry in the File menu with the record actions: above the
+        separator over Quit (and the accounts' Lock now and Sign out)."""
+        menu = self.menu("file")
+        actions = menu.actions()
+        before = self.quit_action
+        if before in actions:
+            at = actions.index(before)
+            if at > 0 and actions[at - 1].isSeparator():
+                before = actions[at - 1]
+        menu.insertAction(before, action)
+
     def menu(self, key: str) -> QMenu:
         """The menu called ``key`` (one of ``MENUS``), made and put in its place on first use."""
         if key not in self._menus:

@@ -323,15 +323,8 @@ def read(folder: Path) -> Reading:
                          "Discharges": "dis"}  # fmt: skip
                 if label in plain:
                     r.seen(f"{p}.{plain[label]}", text)
-                elif label.startswith("Retained at"):
-                    n = label.split()[2]
-                    r.share(f"{p}.ret{n}.retained", f"{p}.ret{n}.eligible", text)
-                elif label == "Positive discharges":
-                    r.share(f"{p}.class.Positive", f"{p}.dis", text)
-                elif label == "Exits to stable housing":
-                    r.share(f"{p}.stable", f"{p}.dis", text)
-                elif label.startswith("BARC-10"):
-                    r.share(f"{p}.barc.latest", f"{p}.barc.paired", text)
+                elif headline_share(r, p, label, text):
+                    pass
                 elif label == "Motivation improved":
                     r.share(f"{p}.mot.Improved", f"{p}.mot.paired", text)
                 elif label.startswith("Peer mentors overdue"):
@@ -350,18 +343,26 @@ def read(folder: Path) -> Reading:
     for row in _rows(folder, "headline"):
         label = row[0]
         for p, text in (("P", row[1]), ("Q", row[2])):
-            if "of" not in text:
-                continue
-            if label.startswith("Retained at"):
-                n = label.split()[2]
-                r.share(f"{p}.ret{n}.retained", f"{p}.ret{n}.eligible", text)
-            elif label == "Positive discharges":
-                r.share(f"{p}.class.Positive", f"{p}.dis", text)
-            elif label == "Exits to stable housing":
-                r.share(f"{p}.stable", f"{p}.dis", text)
-            elif label.startswith("BARC-10"):
-                r.share(f"{p}.barc.latest", f"{p}.barc.paired", text)
+            if "of" in text:
+                headline_share(r, p, label, text)
     return r
+
+
+def headline_share(r: Reading, p: str, label: str, text: str) -> bool:
+    """A headline figure ("62% (18 of 29)") of period ``p``, read by its row's label; False
+    for a row that is not one."""
+    if label.startswith("Retained at"):
+        n = label.split()[2]
+        r.share(f"{p}.ret{n}.retained", f"{p}.ret{n}.eligible", text)
+    elif label == "Positive discharges":
+        r.share(f"{p}.class.Positive", f"{p}.dis", text)
+    elif label == "Exits to stable housing":
+        r.share(f"{p}.stable", f"{p}.dis", text)
+    elif label.startswith("BARC-10"):
+        r.share(f"{p}.barc.latest", f"{p}.barc.paired", text)
+    else:
+        return False
+    return True
 
 
 def across_periods(r: Reading) -> None:

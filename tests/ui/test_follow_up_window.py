@@ -81,14 +81,22 @@ def test_someone_in_residence_has_no_follow_up_and_the_form_says_so(
     assert not dialog.ok_button.isEnabled()
 
 
-def test_a_call_before_the_discharge_is_refused_under_its_field(
+def a_call_before_the_discharge(
     qtbot: QtBot, db: Database, admin: Actor, today: dt.date
-) -> None:
+) -> tuple[int, FollowUpDialog]:
+    """A resident discharged 20 days ago, and the form saved with a call 30 days ago."""
     person = discharged(db, admin, today - dt.timedelta(days=20))
     dialog = FollowUpDialog(None, make_context(db, admin), person)
     qtbot.addWidget(dialog)
     dialog.contacted_on.set_date(today - dt.timedelta(days=30))
     dialog.ok_button.click()
+    return person, dialog
+
+
+def test_a_call_before_the_discharge_is_refused_under_its_field(
+    qtbot: QtBot, db: Database, admin: Actor, today: dt.date
+) -> None:
+    person, dialog = a_call_before_the_discharge(qtbot, db, admin, today)
     assert "before the discharge" in dialog.errors.message_for("contacted_on")
     with db.read() as s:
         stay_id = residents.get_resident(s, person).stays[-1].id
@@ -99,11 +107,7 @@ def test_a_message_goes_as_soon_as_its_value_is_changed(
     qtbot: QtBot, db: Database, admin: Actor, today: dt.date
 ) -> None:
     """Issue 17: a field's message and the red banner stayed after the value was fixed."""
-    person = discharged(db, admin, today - dt.timedelta(days=20))
-    dialog = FollowUpDialog(None, make_context(db, admin), person)
-    qtbot.addWidget(dialog)
-    dialog.contacted_on.set_date(today - dt.timedelta(days=30))
-    dialog.ok_button.click()
+    _person, dialog = a_call_before_the_discharge(qtbot, db, admin, today)
     assert dialog.errors.message_for("contacted_on") and dialog.banner.kind == "error"
     label = dialog.errors.label_for("contacted_on")
     assert label.text()

@@ -163,7 +163,8 @@ class FormDialog(QDialog):
         order (the buttons were made before the fields, so they would otherwise come first).
         """
         self._buttons_last_in_tab_order()
-        self._at_start = self._values()
+        # What the form holds when it opens, to tell later whether anything was typed.
+        self._at_start = self._values() if self.asks_before_discarding else None
         scale = font_scale(self)
         content = self.body.sizeHint()
         chrome = self.buttons.sizeHint().height() + 48

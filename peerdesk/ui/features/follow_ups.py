@@ -33,21 +33,7 @@ class FollowUpFeature(QObject):
             self.record_for_selected,
             tip=_tr("The call about 6 or 12 months after a resident's stay ended"),
         )
-        # With the record actions, above Quit (and the accounts' Lock now and Sign out).
-        menu = window.menu("file")
-        actions = menu.actions()
-        quit_at = actions.index(window.quit_action) if window.quit_action in actions else None
-        before = None
-        if quit_at is not None:
-            before = (
-                actions[quit_at - 1]
-                if quit_at and actions[quit_at - 1].isSeparator()
-                else (window.quit_action)
-            )
-        if before is None:
-            menu.addAction(self.record_action)
-        else:
-            menu.insertAction(before, self.record_action)
+        window.add_record_action(self.record_action)
         window.home.record_requested.connect(self._on_home_record_requested)
         self.ctx.events.actor_changed.connect(self._on_events_actor_changed)
         self._on_events_actor_changed()

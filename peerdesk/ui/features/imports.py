@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
 
 from peerdesk.core.permissions import Action
 
@@ -33,8 +31,7 @@ def install(window: MainWindow) -> None:
         tip=_tr("Bring residents or peer mentors in from a .csv or Excel file (Ctrl+I)"),
     )
     action.setObjectName(ACTION_NAME)
-    menu = window.menu("file")
-    menu.insertAction(_before_quit(menu, window.quit_action), action)
+    window.add_record_action(action)
 
     def follow_actor() -> None:
         allowed = window.ctx.actor.may(Action.IMPORT_DATA)
@@ -43,17 +40,6 @@ def install(window: MainWindow) -> None:
 
     follow_actor()
     window.ctx.events.actor_changed.connect(follow_actor)
-
-
-def _before_quit(menu: QMenu, quit_action: QAction) -> QAction:
-    """The separator above Quit (or Quit itself), so the entry joins the record actions."""
-    actions = menu.actions()
-    if quit_action in actions:
-        at = actions.index(quit_action)
-        if at > 0 and actions[at - 1].isSeparator():
-            return actions[at - 1]
-        return quit_action
-    return actions[-1] if actions else quit_action
 
 
 def open_import(window: MainWindow) -> None:

@@ -95,7 +95,7 @@ class ResidentDetail(QWidget):
                 | Qt.TextInteractionFlag.TextSelectableByMouse
             )
             label.setOpenExternalLinks(False)
-            label.linkActivated.connect(self._on_void_link_activated)
+            label.linkActivated.connect(self._on_link_activated)
 
         inner = QWidget(self)
         inner_layout = QVBoxLayout(inner)
@@ -376,8 +376,8 @@ class ResidentDetail(QWidget):
         body = "<br>".join(shown) or _e(self.tr("No assessments yet."))
         return f"<b>{_e(self.tr('Assessments'))}</b><br>{body}"
 
-    def _on_void_link_activated(self, href: str) -> None:
-        """Void a phase move or an assessment entered by mistake, with a reason."""
+    def _on_link_activated(self, href: str) -> None:
+        """Void a phase move or an assessment, or correct the discharge, from its link."""
         from peerdesk.ui.dialogs.void import VoidDialog
 
         kind, _, number = href.partition(":")
