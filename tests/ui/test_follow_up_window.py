@@ -70,6 +70,22 @@ def test_home_lists_a_follow_up_due_and_its_line_records_the_call(
     qtbot.waitUntil(lambda: not [b for b in home.follow_ups.buttons if "Rosa" in b.text()])
 
 
+def test_the_form_opens_on_the_follow_up_that_is_due(
+    qtbot: QtBot, db: Database, admin: Actor, today: dt.date
+) -> None:
+    """Home's "12-month follow-up due" line opened the form on "6 months"."""
+    person = discharged(db, admin, today - dt.timedelta(days=360))  # 12 months on 20 Jun
+    with db.begin() as s:
+        stay_id = residents.get_resident(s, person).stays[-1].id
+        six = today - dt.timedelta(days=170)
+        follow_ups.record_follow_up(
+            s, admin, follow_ups.FollowUpEntry(stay_id, FollowUpPoint.SIX_MONTHS, six, False)
+        )
+    dialog = FollowUpDialog(None, make_context(db, admin), person)
+    qtbot.addWidget(dialog)
+    assert dialog.point.value() is FollowUpPoint.TWELVE_MONTHS
+
+
 def test_someone_in_residence_has_no_follow_up_and_the_form_says_so(
     qtbot: QtBot, db: Database, admin: Actor, today: dt.date
 ) -> None:

@@ -170,8 +170,9 @@ def void_follow_up(s: Session, actor: Actor, follow_up_id: int, reason: str) -> 
     void_row(s, actor, row, "stays", row.stay_id, reason)
 
 
-def follow_ups_due(s: Session, today: dt.date) -> list[FollowUpDue]:
-    """Every follow-up whose window is open today and not yet recorded, soonest first."""
+def follow_ups_due(s: Session, today: dt.date, *, stay_id: int | None = None) -> list[FollowUpDue]:
+    """Every follow-up whose window is open today and not yet recorded (of one stay when
+    ``stay_id`` is given), soonest first."""
     later = aliased(Stay)
     came_back = (
         select(later.id)
@@ -201,16 +202,17 @@ def follow_ups_due(s: Session, today: dt.date) -> list[FollowUpDue]:
                 Stay.discharge_reason != vocab.DischargeReason.DECEASED.value,
                 ~recorded,
                 ~came_back,
+                *([Stay.id == stay_id] if stay_id is not None else []),
             )
         ).all()  # fmt: skip
-        for stay_id, resident_id, discharged, first, last in rows:
+        for found_stay, resident_id, discharged, first, last in rows:
             assert discharged is not None  # the query asked for ended stays only
             point_day = discharged + dt.timedelta(days=point.days)
             due.append(
                 FollowUpDue(
                     resident_id=resident_id,
                     resident_name=dto.person_name(first, last),
-                    stay_id=stay_id,
+                    stay_id=found_stay,
                     point=point,
                     due_on=point_day,
                     closes_on=point_day + dt.timedelta(days=FOLLOW_UP_CLOSES_AFTER),

@@ -109,6 +109,10 @@ class FollowUpDialog(FormDialog):
             )
         )
         self.living.set_choices((ls.code, ls.label) for ls in settings.list_living_situations(s))
+        if self._asked_point is None:  # opened on the follow-up that is due, when one is
+            due = follow_ups.follow_ups_due(s, clock.today(), stay_id=stay.id)
+            if due:
+                self.point.set_value(due[0].point)
 
     def _on_reached_toggled(self, checked: bool) -> None:
         # Someone not reached has no answers: the boxes go back to "not asked".
