@@ -164,12 +164,23 @@ print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependenc
   [ -z "$lacking" ] || fail "installer/windows/icuuc_standin.c lacks: $lacking"
 
   step "4. PyInstaller: dist/PeerDesk (PeerDesk.exe, PeerDesk-cli.exe, _internal)"
-  rm -rf "$ROOT/dist/PeerDesk" "$ROOT/build/pyinstaller-windows"
-  win "$PY/python.exe" -m PyInstaller --noconfirm --clean --log-level WARN \
-    --distpath 'dist' --workpath 'build\pyinstaller-windows' 'installer\peerdesk.spec' |
-    grep -v -E 'Hidden import "(tzdata|pysqlite2|MySQLdb)" not found| INFO: ' || true
-  [ -f "$ROOT/dist/PeerDesk/PeerDesk.exe" ] && [ -f "$ROOT/dist/PeerDesk/PeerDesk-cli.exe" ] ||
-    fail "PyInstaller made no PeerDesk.exe and PeerDesk-cli.exe"
+  # PyInstaller starts hundreds of short Windows processes (its isolated analysis children).
+  # Under Wine 8.0 on a busy machine one of them now and then fails to start ("OSError:
+  # [WinError 1359] Internal error" from CreateProcess); that is Wine's, not the bundle's, so
+  # the step is tried up to three times with a fresh wineserver, and every failure is reported.
+  for attempt in 1 2 3; do
+    rm -rf "$ROOT/dist/PeerDesk" "$ROOT/build/pyinstaller-windows"
+    win "$PY/python.exe" -m PyInstaller --noconfirm --clean --log-level WARN \
+      --distpath 'dist' --workpath 'build\pyinstaller-windows' 'installer\peerdesk.spec' |
+      grep -v -E 'Hidden import "(tzdata|pysqlite2|MySQLdb)" not found| INFO: ' || true
+    if [ -f "$ROOT/dist/PeerDesk/PeerDesk.exe" ] && [ -f "$ROOT/dist/PeerDesk/PeerDesk-cli.exe" ]; then
+      break
+    fi
+    say "PyInstaller attempt $attempt made no PeerDesk.exe and PeerDesk-cli.exe"
+    [ "$attempt" -lt 3 ] || fail "PyInstaller made no PeerDesk.exe and PeerDesk-cli.exe in three attempts"
+    wineserver -k || true
+    wineserver -w || true
+  done
   # Nothing of Wine's may reach a house: neither the test stand-ins nor Wine's own DLLs.
   intruders=$(find "$ROOT/dist/PeerDesk" -type f \( -iname '*.dll' -o -iname '*.pyd' -o -iname '*.exe' \) \
     -exec grep -l -a -E 'PeerDesk Wine test stand-in|Wine builtin DLL|Wine placeholder DLL' {} + || true)
