@@ -1,7 +1,8 @@
 """The one command-line front of PeerDesk: the window by default, and the subcommands.
 
-Exit status: 0 on success; 1 on a user error (bad input, wrong passphrase, damaged backup),
-with one plain sentence on stderr and no traceback; 2 on bad arguments (argparse).
+Exit status: 0 on success; 1 on a user error (bad input, a wrong password or backup
+passphrase, a damaged backup), with one plain sentence on stderr and no traceback; 2 on bad
+arguments (argparse).
 """
 
 from __future__ import annotations

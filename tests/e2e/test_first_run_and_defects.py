@@ -32,7 +32,7 @@ from peerdesk.ui.main_window import MainWindow
 
 
 def make_the_administrator(seen: dict[str, object]) -> Callable[[FirstAdministratorDialog], int]:
-    """What the house manager does in the first administrator form: their name, a passphrase
+    """What the house manager does in the first administrator form: their name, a password
     twice, and Create account."""
 
     def fill(dialog: FirstAdministratorDialog) -> int:

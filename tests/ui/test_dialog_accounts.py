@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QAbstractButton, QDialog, QGroupBox, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -36,7 +36,7 @@ from tests.ui.dialog_support import (
 from tests.window_support import Messages
 
 PASSWORD = "three little birds sing"
-NEW = "a brand new passphrase"
+NEW = "a brand new password"
 
 
 @pytest.fixture
@@ -150,9 +150,48 @@ def test_set_a_new_password(
     dialog = accounts_dialog(qtbot, ctx)
     dialog.select_username("sup")
     dialog.reset_button.click()
-    assert shown.texts("info") == ["Sup can now sign in with the new passphrase."]
+    assert shown.texts("info") == ["Sup can now sign in with the new password."]
     assert not can_sign_in(db, "sup", PASSWORD)
     assert can_sign_in(db, "sup", NEW), "the lock after wrong passwords is lifted too"
+
+
+def words_on(dialog: QWidget) -> str:
+    """Everything a person reads on the dialog: title, labels, hints, buttons, section titles,
+    tooltips and what a screen reader says."""
+    texts = [dialog.windowTitle()]
+    texts += [label.text() for label in dialog.findChildren(QLabel)]
+    texts += [button.text() for button in dialog.findChildren(QAbstractButton)]
+    texts += [box.title() for box in dialog.findChildren(QGroupBox)]
+    for widget in dialog.findChildren(QWidget):
+        texts += [widget.toolTip(), widget.accessibleName()]
+    return "\n".join(texts)
+
+
+def test_the_sign_in_secret_is_called_a_password_everywhere(
+    qtbot: QtBot, ctx: UiContext, db: Database
+) -> None:
+    from peerdesk.ui.dialogs.first_admin import FirstAdministratorDialog
+
+    with db.read() as s:
+        sup = next(a for a in users.list_users(s, ctx.actor) if a.username == "sup")
+    forms = [
+        AccountDialog(None, ctx),
+        ResetPasswordDialog(None, ctx, sup),
+        ChangePasswordDialog(None, ctx),
+        FirstAdministratorDialog(None, db, existing_house=False),
+    ]
+    for form in forms:
+        qtbot.addWidget(form)
+        form.show()
+        password_boxes = [n for n in ("password", "new_password") if hasattr(form, n)]
+        getattr(form, password_boxes[0]).setText("short")
+        getattr(form, password_boxes[0] + "_again").setText("shirt")
+        press_save(form)  # the refusals are read too
+        words = words_on(form)
+        assert "password" in words.lower(), type(form).__name__
+        assert "passphrase" not in words.lower(), (type(form).__name__, words)
+    assert "First password" in words_on(forms[0])
+    assert "The two passwords are not the same" in words_on(forms[1])
 
 
 def test_deactivate_and_reactivate(

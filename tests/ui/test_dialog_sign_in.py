@@ -209,7 +209,7 @@ def test_the_first_administrator_refuses_what_is_wrong_and_writes_nothing(
     press_save(dialog)
     assert_refused(dialog, "username", "2 to 40 letters")
     assert_refused(dialog, "password", "at least 12 characters")
-    assert_refused(dialog, "password_again", "The two passphrases are not the same")
+    assert_refused(dialog, "password_again", "The two passwords are not the same")
     dialog.username.setText("dana")
     dialog.password.setText("porch swing after supper")
     dialog.password_again.setText("porch swing after supper!")

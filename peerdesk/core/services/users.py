@@ -1,6 +1,6 @@
 """User accounts: who may sign in, with which role, and the slowing lockout.
 
-Passwords are stored only as Argon2id hashes. A passphrase has at least 12 characters and no
+Passwords are stored only as Argon2id hashes. A password has at least 12 characters and no
 other rules. After repeated wrong passwords an account is locked for a while that doubles
 with each further failure. Accounts are deactivated, never deleted; there is always at least
 one active administrator.
@@ -102,7 +102,7 @@ def _check_password(problems: Problems, password: str, field: str = "password") 
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.add(
             field,
-            f"The passphrase needs at least {MIN_PASSWORD_LENGTH} characters; a few words "
+            f"The password needs at least {MIN_PASSWORD_LENGTH} characters; a few words "
             "that mean something to you work well.",
         )
 

@@ -33,9 +33,9 @@ from peerdesk.ui.context import UiContext
 from peerdesk.ui.dialogs.base import FormDialog, vocab_text
 from peerdesk.ui.dialogs.first_admin import (
     UsernameSuggestion,
-    passphrase_rule,
     password_box,
-    same_passphrase,
+    password_rule,
+    same_password,
 )
 from peerdesk.ui.dialogs.record_list import RecordListDialog
 from peerdesk.ui.widgets.choices import ChoiceCombo
@@ -127,7 +127,7 @@ class _RoleFields:
 
 
 class AccountDialog(FormDialog):
-    """A new account: who, their role, and the first passphrase (told to them in person)."""
+    """A new account: who, their role, and the first password (told to them in person)."""
 
     def __init__(self, parent: QWidget | None, ctx: UiContext) -> None:
         super().__init__(parent, ctx, "")
@@ -146,12 +146,12 @@ class AccountDialog(FormDialog):
         )
         what = FormSection(self.tr("What they may do"), self.errors, self.body)
         self.role_fields = _RoleFields(self, what)
-        secret = FormSection(self.tr("First passphrase"), self.errors, self.body)
+        secret = FormSection(self.tr("First password"), self.errors, self.body)
         self.password = password_box(self.body)
         self.password_again = password_box(self.body)
-        secret.add_field(self.tr("Pa&ssphrase:"), self.password, "password", hint=passphrase_rule())
+        secret.add_field(self.tr("Pa&ssword:"), self.password, "password", hint=password_rule())
         secret.add_field(
-            self.tr("Passphrase a&gain:"),
+            self.tr("Password a&gain:"),
             self.password_again,
             "password_again",
             hint=self.tr(
@@ -178,7 +178,7 @@ class AccountDialog(FormDialog):
         self.role_fields.load_mentors(accounts.mentor_choices(s, self.ctx.actor), None)
 
     def _widget_problems(self) -> list[FieldError]:
-        return same_passphrase(self.password, self.password_again, "password_again")
+        return same_password(self.password, self.password_again, "password_again")
 
     def _write(self, s: Session) -> UserAccount:
         made = users.create_user(
@@ -259,7 +259,7 @@ class RoleDialog(FormDialog):
 
 
 class ResetPasswordDialog(FormDialog):
-    """An administrator sets a new passphrase for someone who forgot theirs (lifting a lock)."""
+    """An administrator sets a new password for someone who forgot theirs (lifting a lock)."""
 
     asks_before_discarding = False  # a password is typed again, never kept
 
@@ -269,7 +269,7 @@ class ResetPasswordDialog(FormDialog):
         self.setWindowTitle(self.tr("Set a new password"))
         heading = QLabel(
             self.tr(
-                "A new passphrase for <b>{name}</b> ({username}). Tell it to them in person; "
+                "A new password for <b>{name}</b> ({username}). Tell it to them in person; "
                 "a wait after wrong passwords is lifted too."
             ).format(name=html.escape(account.full_name), username=html.escape(account.username)),
             self.body,
@@ -279,9 +279,9 @@ class ResetPasswordDialog(FormDialog):
         self.password = password_box(self.body)
         self.password_again = password_box(self.body)
         section.add_field(
-            self.tr("New &passphrase:"), self.password, "password", hint=passphrase_rule()
+            self.tr("New &password:"), self.password, "password", hint=password_rule()
         )
-        section.add_field(self.tr("Passphrase &again:"), self.password_again, "password_again")
+        section.add_field(self.tr("Password &again:"), self.password_again, "password_again")
         column = QVBoxLayout(self.body)
         column.addWidget(heading)
         column.addWidget(section)
@@ -297,7 +297,7 @@ class ResetPasswordDialog(FormDialog):
         return cls(parent, ctx, account).exec_for(UserAccount)
 
     def _widget_problems(self) -> list[FieldError]:
-        return same_passphrase(self.password, self.password_again, "password_again")
+        return same_password(self.password, self.password_again, "password_again")
 
     def _write(self, s: Session) -> UserAccount:
         return users.reset_password(s, self.ctx.actor, self.account.id, self.password.text())
@@ -323,10 +323,10 @@ class ChangePasswordDialog(FormDialog):
         self.new_password_again = password_box(self.body)
         section.add_field(self.tr("&Current password:"), self.old_password, "old_password")
         section.add_field(
-            self.tr("&New passphrase:"), self.new_password, "new_password", hint=passphrase_rule()
+            self.tr("&New password:"), self.new_password, "new_password", hint=password_rule()
         )
         section.add_field(
-            self.tr("New passphrase &again:"), self.new_password_again, "new_password_again"
+            self.tr("New password &again:"), self.new_password_again, "new_password_again"
         )
         column = QVBoxLayout(self.body)
         column.addWidget(section)
@@ -341,7 +341,7 @@ class ChangePasswordDialog(FormDialog):
         return cls(parent, ctx).exec() == QDialog.DialogCode.Accepted
 
     def _widget_problems(self) -> list[FieldError]:
-        return same_passphrase(self.new_password, self.new_password_again, "new_password_again")
+        return same_password(self.new_password, self.new_password_again, "new_password_again")
 
     def _write(self, s: Session) -> UserAccount:
         return users.change_own_password(
@@ -478,7 +478,7 @@ class UserAccountsDialog(RecordListDialog):
             messages.info(
                 self,
                 self.tr("New password set"),
-                self.tr("{name} can now sign in with the new passphrase.").format(
+                self.tr("{name} can now sign in with the new password.").format(
                     name=account.full_name
                 ),
             )

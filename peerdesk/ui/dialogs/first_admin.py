@@ -24,8 +24,8 @@ from peerdesk.ui.dialogs.base import FormDialog
 from peerdesk.ui.widgets.forms import FormSection
 
 
-def passphrase_rule() -> str:
-    """The one rule a passphrase has, said the same way in every form."""
+def password_rule() -> str:
+    """The one rule a password has, said the same way in every form."""
     return QCoreApplication.translate(
         "accounts",
         "At least {n} characters, nothing else required: a few words that mean something to "
@@ -41,14 +41,14 @@ def suggested_username(full_name: str) -> str:
     return "".join(ch for ch in plain if ch.isascii() and (ch.isalnum() or ch in "._-"))
 
 
-def same_passphrase(first: QLineEdit, again: QLineEdit, field: str) -> list[FieldError]:
-    """The form's own check that the passphrase was typed the same twice (under ``field``)."""
+def same_password(first: QLineEdit, again: QLineEdit, field: str) -> list[FieldError]:
+    """The form's own check that the password was typed the same twice (under ``field``)."""
     if first.text() and again.text() != first.text():
         return [
             FieldError(
                 field,
                 QCoreApplication.translate(
-                    "accounts", "The two passphrases are not the same; type it again."
+                    "accounts", "The two passwords are not the same; type it again."
                 ),
             )
         ]
@@ -83,7 +83,7 @@ class UsernameSuggestion(QObject):
 
 
 class FirstAdministratorDialog(FormDialog):
-    """Full name, username and a passphrase typed twice; makes the administrator's account
+    """Full name, username and a password typed twice; makes the administrator's account
     and signs them in (both written to the audit log)."""
 
     asks_before_discarding = False  # nothing of the records is typed here
@@ -136,16 +136,14 @@ class FirstAdministratorDialog(FormDialog):
             "username",
             hint=self.tr("What you type to sign in: small letters, no spaces."),
         )
+        section.add_field(self.tr("&Password:"), self.password, "password", hint=password_rule())
         section.add_field(
-            self.tr("&Passphrase:"), self.password, "password", hint=passphrase_rule()
-        )
-        section.add_field(
-            self.tr("Passphrase &again:"),
+            self.tr("Password &again:"),
             self.password_again,
             "password_again",
             hint=self.tr(
                 "Write it down and keep it in a locked drawer. If every administrator forgets "
-                "their passphrase, nobody can set a new one: make a second administrator soon."
+                "their password, nobody can set a new one: make a second administrator soon."
             ),
         )
         UsernameSuggestion(self.full_name, self.username)
@@ -170,7 +168,7 @@ class FirstAdministratorDialog(FormDialog):
         return None
 
     def _widget_problems(self) -> list[FieldError]:
-        return same_passphrase(self.password, self.password_again, "password_again")
+        return same_password(self.password, self.password_again, "password_again")
 
     def _write(self, s: Session) -> Actor:
         password = self.password.text()
