@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ColumnElement, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from peerdesk.core import clock
 from peerdesk.core.errors import DatabaseError, PermissionDenied
+from peerdesk.core.models import Stay
 
 if TYPE_CHECKING:
     from peerdesk.core.audit import Actor
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 # The newest migration this PeerDesk knows. Checked against Alembic by a test, so opening an
 # up-to-date database does not need to import Alembic at all.
-HEAD_REVISION = "0006_follow_ups"
+HEAD_REVISION = "0007_voided_intakes"
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # How long a write waits for another writer to finish before it gives up ("database is locked").
@@ -67,6 +68,32 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
+# A statement that must see voided intakes too (the void itself, the audit's history) says so
+# with ``.execution_options(include_voided_intakes=True)``.
+INCLUDE_VOIDED_INTAKES = "include_voided_intakes"
+
+
+def _stay_in_use(stays: type[Stay]) -> ColumnElement[bool]:
+    # A function of the class, so that SQLAlchemy can apply it to every alias of stays too.
+    return stays.voided_at.is_(None)
+
+
+def _leave_out_voided_intakes(state: ORMExecuteState) -> None:
+    """An intake entered by mistake and voided is in no count, list or report: every ORM
+    query of stays, in any join, subquery or alias, gets ``voided_at IS NULL``. Kept here, in
+    one place, rather than in each of the hundred queries that read stays; the SQL view
+    ``resident_overview`` says the same in SQL."""
+    if (
+        state.is_select
+        and not state.is_column_load
+        and not state.is_relationship_load
+        and not state.execution_options.get(INCLUDE_VOIDED_INTAKES, False)
+    ):
+        state.statement = state.statement.options(
+            with_loader_criteria(Stay, _stay_in_use, include_aliases=True)
+        )
+
+
 class Database:
     """One open PeerDesk database file. Build it with :meth:`open`."""
 
@@ -77,6 +104,8 @@ class Database:
             engine.execution_options(peerdesk_begin="BEGIN IMMEDIATE"), expire_on_commit=False
         )
         self._reads = sessionmaker(engine, expire_on_commit=False)
+        for sessions in (self._writes, self._reads):
+            event.listen(sessions, "do_orm_execute", _leave_out_voided_intakes)
         # Where the newest audit line is anchored outside the database after each write
         # (peerdesk.core.audit_anchor); None leaves no anchor (tests, demo houses).
         self.anchor: AnchorFile | None = None

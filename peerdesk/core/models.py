@@ -228,8 +228,11 @@ class Resident(Base, Stamped):
     stays: Mapped[list[Stay]] = relationship(back_populates="resident", order_by="Stay.intake_date")
 
 
-class Stay(Base, Stamped):
-    """One admission of a resident: intake, and on discharge its reason and outcome."""
+class Stay(Base, Stamped, Voidable):
+    """One admission of a resident: intake, and on discharge its reason and outcome.
+
+    An intake entered by mistake is voided (``peerdesk.core.services.intake_void``): the row
+    stays, and every query of the ORM leaves it out (``peerdesk.core.db``)."""
 
     __tablename__ = "stays"
     __table_args__ = (
@@ -242,12 +245,12 @@ class Stay(Base, Stamped):
             "(discharge_date IS NULL) = (discharge_reason IS NULL)", name="discharge_complete"
         ),
         Index("ix_stays_resident_intake", "resident_id", "intake_date"),
-        # At most one open stay per resident.
+        # At most one open stay in use per resident.
         Index(
             "uq_stays_open_per_resident",
             "resident_id",
             unique=True,
-            sqlite_where=text("discharge_date IS NULL"),
+            sqlite_where=text("discharge_date IS NULL AND voided_at IS NULL"),
         ),
     )
 

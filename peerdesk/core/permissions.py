@@ -17,6 +17,7 @@ from peerdesk.core.vocab import Role
 class Action(StrEnum):
     VIEW_RECORDS = "view the house's records"
     EDIT_RESIDENTS = "add or change residents"
+    VOID_INTAKES = "void an intake entered by mistake"
     RECORD_ASSESSMENTS = "record assessments"
     LOG_SESSIONS = "log peer support sessions"
     EDIT_MENTORS = "add or change peer mentors"

@@ -26,6 +26,7 @@ from peerdesk.core.exports import CsvTable, export_csv
 from peerdesk.core.models import AuditEvent
 from peerdesk.core.permissions import ROLE_PERMISSIONS, Action
 from peerdesk.core.services import assessments, mentors, residents, settings, supervision, users
+from peerdesk.core.services.intake_void import void_intake
 from tests import factories as f
 
 
@@ -62,6 +63,9 @@ Operation = Callable[[Session, Actor, House], Any]
 OPERATIONS: dict[Action, Operation] = {
     Action.VIEW_RECORDS: lambda s, a, h: residents.get_resident(s, h.resident),
     Action.EDIT_RESIDENTS: lambda s, a, h: f.resident(s, a, "New", "Person"),
+    Action.VOID_INTAKES: lambda s, a, h: void_intake(
+        s, a, f.resident(s, Actor.local_administrator(), "Twice", "Entered").stays[0].id, "Twice"
+    ),
     Action.RECORD_ASSESSMENTS: lambda s, a, h: assessments.record_assessment(
         s,
         a,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -190,11 +191,20 @@ def get_or_not_found(s: Session, model: type[T], record_id: int, what: str) -> T
 
 
 def void_row(
-    s: Session, actor: Actor, row: Voidable, table: str, record_id: int, reason: str
+    s: Session,
+    actor: Actor,
+    row: Voidable,
+    table: str,
+    record_id: int,
+    reason: str,
+    *,
+    what: str = "",
+    record: Mapping[str, object] | None = None,
 ) -> None:
     """Void a record entered by mistake: it stays, marked, with the reason and who voided it.
 
-    Voiding always needs a reason; it is kept beside the record and in the audit log.
+    Voiding always needs a reason; it is kept beside the record and in the audit log, after
+    ``what`` was voided when given, with the voided ``record``'s values beside it.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -207,4 +217,6 @@ def void_row(
     row.voided_at = clock.now_utc()
     row.void_reason = reason
     row.voided_by = actor.username
-    audit.record(s, actor, "void", table, record_id, reason)
+    summary = f"{what} voided: {reason}" if what else reason
+    changes = {key: [value, None] for key, value in record.items()} if record else None
+    audit.record(s, actor, "void", table, record_id, summary, changes)

@@ -17,7 +17,7 @@ MAX_REASON = 500  # the services' limit for a void reason
 class VoidDialog(FormDialog):
     """Asks for the reason (required) a record entered by mistake is voided."""
 
-    def __init__(self, parent: QWidget | None, what: str) -> None:
+    def __init__(self, parent: QWidget | None, what: str, after: str = "") -> None:
         super().__init__(parent, None, self.tr("Void a record"))
         self.reason = ""
         self.heading = QLabel(
@@ -32,6 +32,9 @@ class VoidDialog(FormDialog):
             self.body,
         )
         explain.setWordWrap(True)
+        consequence = QLabel(after, self.body)  # what else voiding this record does
+        consequence.setWordWrap(True)
+        consequence.setVisible(bool(after))
         section = FormSection(self.tr("Reason"), self.errors, self.body)
         self.reason_edit = QPlainTextEdit(self.body)
         self.reason_edit.setTabChangesFocus(True)
@@ -43,6 +46,7 @@ class VoidDialog(FormDialog):
         column = QVBoxLayout(self.body)
         column.addWidget(self.heading)
         column.addWidget(explain)
+        column.addWidget(consequence)
         column.addWidget(section)
         column.addStretch(1)
         self.set_ok_text(self.tr("&Void"))
@@ -50,9 +54,10 @@ class VoidDialog(FormDialog):
         self.fit_to_screen(QSize(520, 340))
 
     @classmethod
-    def ask(cls, parent: QWidget | None, what: str) -> str | None:
-        """The reason, or None when the person decides not to void."""
-        dialog = cls(parent, what)
+    def ask(cls, parent: QWidget | None, what: str, after: str = "") -> str | None:
+        """The reason, or None when the person decides not to void; ``after`` says what
+        else voiding this record does."""
+        dialog = cls(parent, what, after)
         return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def accept(self) -> None:

@@ -25,6 +25,7 @@ from peerdesk.core.errors import NotFound, PeerDeskError
 from peerdesk.core.listing import ListQuery
 from peerdesk.core.permissions import Action
 from peerdesk.core.services import assessments as assessment_service
+from peerdesk.core.services import intake_void
 from peerdesk.core.services import residents as resident_service
 from peerdesk.core.services import settings as settings_service
 from peerdesk.core.services._common import fmt_date
@@ -69,6 +70,7 @@ class ResidentDetail(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.resident_id: int | None = None
+        self._shown: dto.Resident | None = None
         self._columns_fitted = False
         self.setAccessibleName(self.tr("Selected resident"))
         self._living_labels: dict[str, str] = {}
@@ -193,6 +195,7 @@ class ResidentDetail(QWidget):
             except NotFound:
                 resident = None
         self.resident_id = resident.id if resident is not None else None
+        self._shown = resident
         if resident is None:
             self.heading.setText(self.tr("No resident chosen"))
             self.summary.setText(
@@ -305,10 +308,13 @@ class ResidentDetail(QWidget):
                 (self.tr("Discharge notes"), stay.discharge_notes),
             ]
         blocks = [self._rows(title, rows) + self._answers_html(stay, answers.get(stay.id, NONE))]
+        links = []
         if stay.discharge_date is not None and self.ctx.actor.may(Action.EDIT_RESIDENTS):
-            blocks[0] += (
+            links.append(
                 f"<a href='correct-discharge:{stay.id}'>{_e(self.tr('correct the discharge…'))}</a>"
             )
+        links += self._void_intake_link(stay)
+        blocks[0] += " · ".join(links)
         # Each earlier stay, newest first, in a block of its own with its answers.
         for earlier in reversed(r.stays[:-1]):
             if earlier.discharge_date is None:
@@ -320,8 +326,15 @@ class ResidentDetail(QWidget):
             blocks.append(
                 self._rows(title, [(self.tr("Reason"), reason)])
                 + self._answers_html(earlier, answers.get(earlier.id, NONE))
+                + "".join(self._void_intake_link(earlier))
             )
         return "<div style='margin-top:10px'></div>".join(blocks)
+
+    def _void_intake_link(self, stay: dto.Stay) -> list[str]:
+        """An administrator's way to void an intake entered by mistake."""
+        if not self.ctx.actor.may(Action.VOID_INTAKES):
+            return []
+        return [f"<a href='void-intake:{stay.id}'>{_e(self.tr('void this intake…'))}</a>"]
 
     def _phases_html(self, r: dto.Resident) -> str:
         stay = r.current_stay
@@ -385,6 +398,9 @@ class ResidentDetail(QWidget):
         if kind == "correct-discharge":
             self._correct_discharge()
             return
+        if kind == "void-intake":
+            self._void_intake(record_id)
+            return
         what = self.tr("this phase move") if kind == "void-phase" else self.tr("this assessment")
         reason = VoidDialog.ask(self, what)
         if reason is None or self.resident_id is None:
@@ -402,6 +418,40 @@ class ResidentDetail(QWidget):
             return
         self.ctx.announce(table, record_id)
         self.show_resident(self.resident_id)
+
+    def _void_intake(self, stay_id: int) -> None:
+        """Void an intake entered by mistake (an administrator, with a reason)."""
+        from peerdesk.ui.dialogs.void import VoidDialog
+
+        resident = self._shown
+        if resident is None:
+            return
+        stay = next((stay for stay in resident.stays if stay.id == stay_id), None)
+        if stay is None:
+            return
+        what = self.tr("the intake of {name} on {date}").format(
+            name=resident.name, date=fmt_date(stay.intake_date)
+        )
+        if len(resident.stays) == 1:
+            after = self.tr(
+                "{name} will then be in no list, count or report, as if never admitted; a "
+                "new intake can be made if they do come to the house."
+            ).format(name=resident.name)
+        else:
+            after = self.tr(
+                "This stay will then be in no count or report; {name}'s other stays are kept."
+            ).format(name=resident.name)
+        reason = VoidDialog.ask(self, what, after)
+        if reason is None:
+            return
+        try:
+            with self.ctx.db.begin() as s:
+                voided = intake_void.void_intake(s, self.ctx.actor, stay_id, reason)
+        except PeerDeskError as exc:
+            messages.error(self, self.tr("Not voided"), str(exc))
+            return
+        self.ctx.announce("stays", stay_id)
+        self.show_resident(voided.resident_id if voided.resident_remains else None)
 
     def _correct_discharge(self) -> None:
         from peerdesk.ui.dialogs.discharge import DischargeDialog
