@@ -90,7 +90,6 @@ from peerdesk.core.models import (
     LivingSituation,
     Mentor,
     PeerSession,
-    Resident,
     SessionAttendee,
     Stay,
     SupervisionNote,
@@ -825,17 +824,11 @@ def peer_support_dose(s: Session, period: Period) -> PeerSupportDose:
 
 
 def _residents_reached(period: Period, live: ColumnElement[bool]) -> Select[int]:
-    """How many residents attended at least one session in the period."""
-    if period.days > LONG_PERIOD_DAYS:
-        # Over years nearly everyone attended: finding one attendance per resident is far
-        # cheaper than reading every attendance row of the period.
-        attended = (
-            select(SessionAttendee.session_id)
-            .join(PeerSession, PeerSession.id == SessionAttendee.session_id)
-            .where(SessionAttendee.resident_id == Resident.id, live)
-            .exists()
-        )
-        return select(func.count()).select_from(Resident).where(attended)
+    """How many residents attended at least one session in the period.
+
+    The attendances of the period's sessions, read through the sessions' date index: the cost
+    follows the period asked for. (One EXISTS per resident instead read the attendances of
+    everyone who had ever lived in the house: 0.9 s for ten years of a twenty-year house.)"""
     return (
         select(func.count(distinct(SessionAttendee.resident_id)))
         .join(PeerSession, PeerSession.id == SessionAttendee.session_id)

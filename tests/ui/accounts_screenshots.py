@@ -3,7 +3,7 @@
     python tests/ui/accounts_screenshots.py [--out DIR] [--scales 1.0,1.5]
 
 A script, not a test. Builds a small demo house with its four accounts in a temporary
-folder, on a 1280×800 offscreen screen, and saves PNGs of each window once per font scale
+folder, on a 1366×768 offscreen screen, and saves PNGs of each window once per font scale
 (1.5 = the 150 % font check). The lock screen is the main window covered, with the unlock
 form drawn where it opens over it. Prints the path and size of every PNG. Look at them.
 """
@@ -44,8 +44,6 @@ from peerdesk.ui.dialogs.first_admin import FirstAdministratorDialog  # noqa: E4
 from peerdesk.ui.dialogs.sign_in import SignInDialog  # noqa: E402
 from peerdesk.ui.features.accounts import AccountsFeature  # noqa: E402
 from peerdesk.ui.main_window import MainWindow  # noqa: E402
-
-SIZE = QSize(1280, 800)
 
 
 def _settle() -> None:
@@ -170,7 +168,6 @@ def shoot(db: Database, fresh: Database, password: str, out: Path, scale: float)
             db, paths, open_settings(paths), actor=admin, is_demo=True, demo_password=password
         )
         window = build_window(ctx)
-        window.resize(SIZE)
         window.show()
         _settle()
         window.residents.view.selectRow(2)

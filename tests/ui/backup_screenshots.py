@@ -3,7 +3,7 @@
     python tests/ui/backup_screenshots.py [--out DIR] [--scales 1.0,1.5]
 
 Builds a small demo house in a temporary folder, a pretend USB drive beside it, and a
-1280×800 offscreen screen, then saves PNGs of: the Backup dialog (drives, filled in, working,
+1366×768 offscreen screen, then saves PNGs of: the Backup dialog (drives, filled in, working,
 verified, a full drive), Verify, each step of the Restore wizard (and a wrong passphrase),
 the restore's progress, the Recovery sheet dialog (and the sheet itself as a PDF), the House
 menu and the Home tab's warning — once per font scale (1.5 = the 150 % check). Backups use
@@ -219,7 +219,6 @@ def shoot_recovery(ctx: UiContext, out: Path, shots: Shooter) -> None:
 
 def shoot_window(ctx: UiContext, shots: Shooter) -> None:
     window = build_window(ctx)
-    window.resize(1280, 800)
     window.show()
     window.tabs.setCurrentWidget(window.home)
     window.home.refresh()

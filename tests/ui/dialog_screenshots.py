@@ -3,7 +3,7 @@
     python tests/ui/dialog_screenshots.py [--out DIR] [--scales 1.0,1.5]
 
 Builds a 12-bed, one-year demo house in a temporary folder, opens each dialog on a
-1280×800 offscreen screen, and saves PNGs of it empty, filled in, and refusing a form with
+1366×768 offscreen screen, and saves PNGs of it empty, filled in, and refusing a form with
 its messages showing — once per font scale (1.5 = the 150 % font check). Nothing is saved
 to the demo house: filled forms are photographed, not submitted, and refused forms write
 nothing by design. Prints the path of every PNG.

@@ -2,7 +2,7 @@
 
     python tests/ui/help_screenshots.py OUTDIR [--scales 1.0,1.5]
 
-On a 1280×800 offscreen screen at 96 dpi, over a new house in a temporary folder: the
+On a 1366×768 offscreen screen at 96 dpi, over a new house in a temporary folder: the
 first-run welcome, the main window with its Help menu open, the guide at its contents, at
 the role table and at the group-session steps, and the About box — once per font scale
 (1.5 = the 150 % font check; those files end in ``@150``). Prints the path of every PNG.

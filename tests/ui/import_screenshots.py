@@ -5,7 +5,7 @@
 Builds a 12-bed, one-year demo house in a temporary folder, writes a messy spreadsheet the
 way a house's Excel would (BOM, semicolons, an ambiguous date, a duplicate of a resident
 already in the house, wrong rows) and a 2,000-row sheet, then photographs each page of the
-wizard on a 1280×800 offscreen screen — once per font scale (1.5 = the 150 % font check) —
+wizard on a 1366×768 offscreen screen — once per font scale (1.5 = the 150 % font check) —
 ending with a real import into the temporary house. Prints the path of every PNG.
 """
 

@@ -2,7 +2,7 @@
 
     python tests/ui/report_screenshots.py [--out DIR] [--scales 1.0,1.5]
 
-Builds a 24-bed, two-year demo house in a temporary folder and, on a 1280×800 offscreen
+Builds a 24-bed, two-year demo house in a temporary folder and, on a 1366×768 offscreen
 screen, saves the report dialog on each report, the dialog refusing an option, the preview
 of a resident roster and of the outcome summary, and the tabs with their print buttons —
 once per font scale (1.5 = the 150 % font check). Prints the path of every PNG.
@@ -21,7 +21,7 @@ from tests.ui.shot_screen import prepare
 
 WORK = prepare("peerdesk-report-shots-")
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSize, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from peerdesk.app import build_context, build_window, make_application, open_settings  # noqa: E402
@@ -130,7 +130,6 @@ def main(argv: list[str] | None = None) -> int:
             folder = WORK / f"profile-{scale}"
             paths = Paths(db=db.path, data_dir=folder, config_dir=folder / "config", log_dir=folder)
             window = build_window(build_context(db, paths, open_settings(paths)))
-            window.resize(QSize(1280, 800))
             window.show()
             out = args.out if scale == 1.0 else args.out / f"{round(scale * 100)}"
             shoot(window, out)

@@ -7,7 +7,10 @@ Each ``*_screenshots.py`` script starts with::
 
     WORK = prepare("peerdesk-backup-shots-")
 
-Standard library only: Qt reads ``QT_QPA_PLATFORM`` when the application is made.
+The screen is the small laptop or office monitor a house is likely to have: 1366×768 at
+96 dpi, all of it free for windows (the offscreen platform draws no task bar; Windows leaves
+about 1366×728 beside its own). Standard library only: Qt reads ``QT_QPA_PLATFORM`` when the
+application is made.
 """
 
 from __future__ import annotations
@@ -17,14 +20,18 @@ import os
 import tempfile
 from pathlib import Path
 
+WIDTH, HEIGHT = 1366, 768
+
 
 def prepare(prefix: str) -> Path:
     """A new work folder for the script, with PeerDesk's home (``PEERDESK_HOME``) inside it,
-    and a 1280×800 offscreen screen at 96 dpi unless the caller chose a platform."""
+    and a 1366×768 offscreen screen at 96 dpi — also when ``QT_QPA_PLATFORM`` is a bare
+    ``offscreen`` (as in CI), whose own screen is 800×600. Another platform the caller chose
+    (``xcb`` under ``xvfb-run``) is left as it is."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
-    if "QT_QPA_PLATFORM" not in os.environ:
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
         config = work / "screen.json"
-        screen = {"name": "Office PC", "x": 0, "y": 0, "width": 1280, "height": 800}
+        screen = {"name": "Office PC", "x": 0, "y": 0, "width": WIDTH, "height": HEIGHT}
         screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
         config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
