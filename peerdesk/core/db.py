@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # The newest migration this PeerDesk knows. Checked against Alembic by a test, so opening an
 # up-to-date database does not need to import Alembic at all.
-HEAD_REVISION = "0007_voided_intakes"
+HEAD_REVISION = "0008_attendance_without_rowid"
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # How long a write waits for another writer to finish before it gives up ("database is locked").
@@ -287,12 +287,27 @@ def _migrate(path: Path, revision: str | None) -> None:
     try:
         with engine.begin() as connection:
             command.upgrade(_alembic_config(connection), "head")
+        engine.dispose()
+        _vacuum_if_loose(path)
     except OSError as exc:
         raise DatabaseError(
             f"The database could not be upgraded ({exc.strerror}); nothing was changed."
         ) from exc
     finally:
         engine.dispose()
+
+
+def _vacuum_if_loose(path: Path) -> None:
+    """A migration that rebuilt a large table (0008 rebuilt every attendance) leaves its old
+    pages free inside the file, which every backup would then copy: give them back once."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        (free,) = connection.execute("PRAGMA freelist_count").fetchone()
+        (pages,) = connection.execute("PRAGMA page_count").fetchone()
+        if free * 10 > pages:
+            connection.execute("VACUUM")
+    finally:
+        connection.close()
 
 
 def _copy_aside(path: Path, revision: str) -> Path:

@@ -374,6 +374,8 @@ class SessionAttendee(Base):
     __table_args__ = (
         _between("motivation", 0, 10),
         _between("satisfaction", 1, 5),
+        # Kept once, in its primary key's order (migration 0008): not again beside a rowid.
+        {"sqlite_with_rowid": False},
     )
 
     session_id: Mapped[int] = mapped_column(
