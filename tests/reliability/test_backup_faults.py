@@ -320,11 +320,10 @@ def restored_elsewhere(safety_copy: Path, paths: Paths, tmp_path: Path) -> Path:
     return checked.db
 
 
-def test_a_backup_refused_by_sqlites_checks_leaves_no_safety_backup(
-    demo_template: Path, usb: Path, paths: Paths, tmp_path: Path
-) -> None:
-    before = records(paths.db)
-    damaged = tmp_path / "damaged.sqlite3"
+def _index_out_of_step(demo_template: Path, folder: Path) -> Path:
+    """A house whose last-name index no longer matches its table: damage only SQLite's whole
+    integrity check finds (its quick check does not compare indexes with their tables)."""
+    damaged = folder / "damaged.sqlite3"
     shutil.copyfile(demo_template, damaged)
     c = sqlite3.connect(damaged, isolation_level=None)
     try:
@@ -335,14 +334,69 @@ def test_a_backup_refused_by_sqlites_checks_leaves_no_safety_backup(
         )
     finally:
         c.close()
-    db = Database.open(damaged)
+    return damaged
+
+
+def test_a_damaged_house_is_not_backed_up_and_says_so(
+    demo_template: Path, usb: Path, tmp_path: Path
+) -> None:
+    db = Database.open(_index_out_of_step(demo_template, tmp_path))
+    try:
+        with pytest.raises(backup.BackupError, match="records on this PC are damaged"):
+            make_backup(db, usb)
+    finally:
+        db.close()
+    assert list(usb.iterdir()) == []
+
+
+def test_an_older_backup_of_damaged_records_gets_the_whole_check_and_is_refused(
+    demo_template: Path, usb: Path, paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup from before the header recorded the whole check (made here by leaving the
+    check and its mark out) is checked whole when restored: the damage is found."""
+    from peerdesk.core.backup import writing
+
+    before = records(paths.db)
+    db = Database.open(_index_out_of_step(demo_template, tmp_path))
+    with monkeypatch.context() as m:
+        m.setattr(writing, "_check_snapshot", lambda image, progress: None)
+        m.setattr(writing, "WHOLE", "")
+        try:
+            made = make_backup(db, usb)
+        finally:
+            db.close()
+    with pytest.raises(backup.BackupError, match="are damaged"):
+        backup.restore_backup(made.path, PASSPHRASE, paths, actor=ADMIN)
+    assert_untouched(paths, before)
+
+
+def test_a_backup_checked_whole_when_made_is_restored_with_the_quick_checks(
+    demo_template: Path, usb: Path, paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerdesk.core.backup import image_checks, verifying, writing
+
+    runs: list[tuple[str, bool]] = []
+
+    def spy(where: str) -> Callable[..., image_checks.ImageProblems]:
+        def checked(c: sqlite3.Connection, *, whole: bool, progress: Any) -> Any:
+            runs.append((where, whole))
+            return image_checks.check_image(c, whole=whole, progress=progress)
+
+        return checked
+
+    monkeypatch.setattr(writing, "check_image", spy("made"))
+    monkeypatch.setattr(verifying, "check_image", spy("opened"))
+    copy = tmp_path / "house.sqlite3"
+    shutil.copyfile(demo_template, copy)
+    db = Database.open(copy)
     try:
         made = make_backup(db, usb)
     finally:
         db.close()
-    with pytest.raises(backup.BackupError, match="are damaged"):
-        backup.restore_backup(made.path, PASSPHRASE, paths, actor=ADMIN)
-    assert_untouched(paths, before)
+    assert backup.read_backup_info(made.path).image_checked == "integrity"
+    backup.restore_backup(made.path, PASSPHRASE, paths, actor=ADMIN)
+    assert runs[0] == ("made", True)
+    assert ("opened", False) in runs and ("opened", True) not in runs
 
 
 def test_records_changed_while_the_question_is_open_are_in_the_safety_copy(

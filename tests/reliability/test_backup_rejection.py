@@ -373,8 +373,15 @@ def test_a_header_from_another_backup_is_refused(
 # --------------------------------------------------------------------------- what is inside
 
 
-def backup_of_changed_house(house: Database, usb: Path, change: str) -> Path:
-    """Back up the house after changing its file behind PeerDesk's back (as damage would)."""
+def backup_of_changed_house(
+    house: Database, usb: Path, change: str, *, as_older: bool = False
+) -> Path:
+    """Back up the house after changing its file behind PeerDesk's back (as damage would).
+
+    ``as_older``: as a PeerDesk from before backups checked their snapshot whole (and said so
+    in the header) would have, since this one refuses to back up damaged records at all."""
+    from peerdesk.core.backup import writing
+
     connection = sqlite3.connect(house.path, isolation_level=None)
     try:
         connection.execute("PRAGMA foreign_keys = OFF")
@@ -382,7 +389,11 @@ def backup_of_changed_house(house: Database, usb: Path, change: str) -> Path:
         connection.executescript(change)
     finally:
         connection.close()
-    return make_backup(house, usb).path
+    with pytest.MonkeyPatch.context() as m:
+        if as_older:
+            m.setattr(writing, "_check_snapshot", lambda image, progress: None)
+            m.setattr(writing, "WHOLE", "")
+        return make_backup(house, usb).path
 
 
 def test_a_backup_of_a_damaged_database_is_refused_on_verify(
@@ -394,6 +405,7 @@ def test_a_backup_of_a_damaged_database_is_refused_on_verify(
         usb,
         "UPDATE sqlite_master SET sql = replace(sql, '(last_name)', '(first_name)') "
         "WHERE name = 'ix_residents_last_name';",
+        as_older=True,
     )
     with pytest.raises(BackupError) as caught:
         backup.verify_backup(path, PASSPHRASE, work_dir=tmp_path)
@@ -410,6 +422,7 @@ def test_a_backup_with_broken_links_is_refused_on_verify(
         house,
         usb,
         "INSERT INTO session_attendees (session_id, resident_id) VALUES (1, 999999);",
+        as_older=True,
     )
     with pytest.raises(BackupError) as caught:
         backup.verify_backup(path, PASSPHRASE, work_dir=tmp_path)

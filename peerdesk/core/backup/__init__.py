@@ -21,6 +21,11 @@ A backup (``PeerDesk-<house>-<YYYYMMDD-HHMM>.pdbk``) is one self-contained file:
   automatic backups, by a random key kept in the user's config folder.
 - The header tag is AES-GCM over the whole header as associated data, under a key derived
   from the file key: a header changed on purpose (checksum recomputed) is still refused.
+- The snapshot passes SQLite's whole ``integrity_check`` and ``foreign_key_check`` before it
+  is sealed, and the header records it (``image_checked``). With every chunk authenticated
+  and the image's SHA-256 in the authenticated header, what a verify or a restore decrypts is
+  byte for byte what passed, so they run ``quick_check`` and ``foreign_key_check``; a backup
+  whose header does not record the whole check (an older one) gets the whole check.
 - Chunk *i* is sealed with the nonce ``prefix(7) || i(4) || last(1)`` (the STREAM
   construction), so a chunk that is changed, dropped, swapped, repeated or cut off — or data
   added after the last — fails authentication.
@@ -41,6 +46,7 @@ The package, one module a thing (each imports only those above it)::
     summary    what a database holds: the counts in a header, the restore's summary
     format     the file's layout: prelude and header, read and checked without a secret
     jobs       progress and Cancel, a second thread, private work folders
+    image_checks  SQLite's own checks of a database image, whole or quick
     crypto     key slots, the header's tag, and the chunks sealed and opened
     writing    the snapshot, the file written, synced, renamed and read back
     log        the backup log the Home tab reads

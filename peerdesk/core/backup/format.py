@@ -72,6 +72,7 @@ class BackupInfo:
     local_key_id: str | None
     audit_head: tuple[int, str] | None = None  # the trail's last line in it, and its hash
     audit_trail: str = ""  # which trail (the house's database it was made from)
+    image_checked: str = ""  # "integrity": SQLite's whole check passed before it was sealed
 
     @property
     def summary(self) -> HouseSummary:
@@ -138,6 +139,9 @@ class _Header:
     # second anchor of the trail, kept off the PC on the USB drive.
     audit_head: str = ""
     audit_trail: str = ""  # which trail that head is of
+    # "integrity" when the snapshot passed SQLite's whole check before it was sealed ("" in
+    # backups from before): a verify or restore then runs the quick checks (image_checks).
+    image_checked: str = ""
 
     def to_bytes(self) -> bytes:
         data = {
@@ -161,6 +165,8 @@ class _Header:
             data["audit_head"] = self.audit_head
         if self.audit_trail:
             data["audit_trail"] = self.audit_trail
+        if self.image_checked:
+            data["image_checked"] = self.image_checked
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     @property
@@ -272,6 +278,9 @@ def _parse_header(raw: bytes) -> _Header:
             audit_trail and not re.fullmatch(r"[0-9a-f]{16}", audit_trail)
         ):
             raise _Unreadable("audit_trail")
+        image_checked = data.get("image_checked", "")
+        if image_checked not in ("", "integrity"):
+            raise _Unreadable("image_checked")
         slots = tuple(_parse_slot(s) for s in _get(data, "key_slots", list))
         if not slots or len({s.kind for s in slots}) != len(slots):
             raise _Unreadable("key_slots")
@@ -292,6 +301,7 @@ def _parse_header(raw: bytes) -> _Header:
             slots=slots,
             audit_head=audit_head,
             audit_trail=audit_trail,
+            image_checked=image_checked,
         )
     except (_Unreadable, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _damaged("its header cannot be read") from exc
@@ -403,6 +413,7 @@ def _info(layout: _Layout, path: Path) -> BackupInfo:
         local_key_id=local.key_id if local else None,
         audit_head=_split_head(h.audit_head),
         audit_trail=h.audit_trail,
+        image_checked=h.image_checked,
     )
 
 

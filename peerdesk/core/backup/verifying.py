@@ -13,7 +13,6 @@ from pathlib import Path
 from peerdesk.core import db as db_module
 from peerdesk.core.backup.crypto import _check_header_tag, _decrypt_chunks, _unlock
 from peerdesk.core.backup.errors import (
-    BackupCancelled,
     NewerBackup,
     _damaged,
     _is_full,
@@ -27,6 +26,7 @@ from peerdesk.core.backup.format import (
     _open_backup_file,
     _read_layout,
 )
+from peerdesk.core.backup.image_checks import WHOLE, check_image
 from peerdesk.core.backup.jobs import Cancelled, Progress, _Progress, _work_parent, _WorkFolder
 from peerdesk.core.backup.keys import Unlock
 from peerdesk.core.backup.summary import HouseSummary, _Contents, _read_contents
@@ -119,45 +119,28 @@ class _ImageWriter:
                 # Otherwise the error already on its way says what happened.
 
 
-def _stop_when_cancelled(c: sqlite3.Connection, progress: _Progress) -> None:
-    def handler() -> int:
-        try:
-            progress.check()
-        except BackupCancelled:
-            return 1
-        return 0
-
-    c.set_progress_handler(handler, 50_000)
-
-
 def _check_image(image: Path, header: _Header, progress: _Progress) -> _Checked:
-    """SQLite's own checks, the schema revision and the row counts of a decrypted image."""
+    """SQLite's own checks (quick when the header records that the snapshot passed the whole
+    check, see ``image_checks``), the schema revision and the row counts of a decrypted image."""
     inside = "The records inside this backup"
     try:
         c = sqlite3.connect(image, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise BackupError(f"{inside} cannot be read ({exc}); use another backup.") from exc
     try:
-        _stop_when_cancelled(c, progress)
         try:
-            problems = [row[0] for row in c.execute("PRAGMA integrity_check(20)")]
-            if problems != ["ok"]:
+            found = check_image(c, whole=header.image_checked != WHOLE, progress=progress)
+            if found.damage:
                 raise BackupError(
-                    f"{inside} are damaged (the integrity check found {len(problems)} "
+                    f"{inside} are damaged (the integrity check found {found.damage} "
                     "problem(s)); use another backup."
                 )
-            progress(0.75)
-            broken = c.execute("PRAGMA foreign_key_check").fetchall()
-            if broken:
+            if found.dangling:
                 raise BackupError(
-                    f"{inside} do not fit together ({len(broken)} record(s) point at records "
+                    f"{inside} do not fit together ({found.dangling} record(s) point at records "
                     "that are missing); use another backup."
                 )
-            progress(0.9)
             contents = _read_contents(c)
-        except sqlite3.OperationalError as exc:
-            progress.check()  # an interrupted check means Cancel was pressed
-            raise BackupError(f"{inside} cannot be read ({exc}); use another backup.") from exc
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"{inside} cannot be read ({exc}); use another backup.") from exc
     finally:

@@ -61,6 +61,7 @@ from peerdesk.core.backup.format import (
     _read_layout,
     _Slot,
 )
+from peerdesk.core.backup.image_checks import WHOLE, check_image
 from peerdesk.core.backup.jobs import _Background, _Progress, _work_parent, _WorkFolder
 from peerdesk.core.backup.keys import _passphrase_kek, _raw_public
 from peerdesk.core.backup.summary import _Contents, _read_contents
@@ -126,6 +127,26 @@ def _take_snapshot(db_path: Path, image: Path, progress: _Progress) -> _Contents
     finally:
         source.close()
     return contents
+
+
+def _check_snapshot(image: Path, progress: _Progress) -> None:
+    """SQLite's whole check of the snapshot, before it is sealed: its header records it, so a
+    verify or a restore of this backup needs only the quick one."""
+    c = sqlite3.connect(image, isolation_level=None, check_same_thread=False)
+    try:
+        found = check_image(c, whole=True, progress=progress)
+    finally:
+        c.close()
+    if found.found:
+        what = (
+            f"SQLite's integrity check found {found.damage} problem(s)"
+            if found.damage
+            else f"{found.dangling} record(s) point at records that are missing"
+        )
+        raise BackupError(
+            f"The records on this PC are damaged ({what}); no backup was made. Keep the "
+            "backups you have, and restore the latest one or ask for help."
+        )
 
 
 def _open_output(path: Path) -> BinaryIO:
@@ -300,7 +321,8 @@ def _make_backup(
         with _WorkFolder(_work_parent(db_path.parent)) as work:
             image = work.path / "snapshot.sqlite3"
             try:
-                contents = _take_snapshot(db_path, image, progress.part(0.0, 0.45))
+                contents = _take_snapshot(db_path, image, progress.part(0.0, 0.25))
+                _check_snapshot(image, progress.part(0.25, 0.45))
                 image_size = image.stat().st_size
             except OSError as exc:
                 if _is_full(exc):
@@ -353,6 +375,7 @@ def _make_backup(
                     slots=tuple(s for s in (passphrase_slot, *slots) if s is not None),
                     audit_head=contents.audit_head,
                     audit_trail=contents.audit_trail,
+                    image_checked=WHOLE,
                 )
                 header_bytes = header.to_bytes()
                 covered = _prelude() + _LENGTH.pack(len(header_bytes)) + header_bytes
