@@ -908,6 +908,15 @@ def count_all(s: Session, spec: ListSpec, query: ListQuery) -> int:
     return int(s.execute(statement, _params(query)).scalar_one())
 
 
+def counts(s: Session, spec: ListSpec, query: ListQuery) -> tuple[int, int]:
+    """:func:`count` and :func:`count_all` together: one query when nothing is searched or
+    filtered (the two are then the same count, of every row of a ten-year table)."""
+    total = count_all(s, spec, query)
+    if not spec.where(query):
+        return total, total
+    return count(s, spec, query), total
+
+
 def fetch_page(
     s: Session, spec: ListSpec, query: ListQuery, offset: int, limit: int
 ) -> list[ListRow]:

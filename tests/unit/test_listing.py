@@ -461,6 +461,29 @@ def test_counts_match_the_rows_shown_without_reading_the_mentors(
             assert listing.count(s, spec, query) == len(shown), query
             everything = listing.fetch_page(s, spec, query.unfiltered(), 0, 10**6)
             assert listing.count_all(s, spec, query) == len(everything), query
+            assert listing.counts(s, spec, query) == (len(shown), len(everything)), query
         assert any(listing.count(s, spec, replace(q, resident_id=resident_id)) for q in queries)
         counted = listing._filtered(spec, ListQuery(), select(func.count()), counting=True)
         assert "mentors" not in str(counted), "counting joins only what the filters need"
+
+
+def test_an_unfiltered_list_is_counted_once(demo_db: Database) -> None:
+    """Issue 18: the Sessions tab with no search or filter counted every session twice."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(demo_db.engine, "before_cursor_execute", seen)
+    try:
+        with demo_db.read() as s:
+            matching, total = listing.counts(s, listing.SESSIONS, ListQuery())
+            unfiltered = len(statements)
+            filtered = listing.counts(s, listing.SESSIONS, ListQuery(search="the"))
+    finally:
+        event.remove(demo_db.engine, "before_cursor_execute", seen)
+    assert matching == total > 0 and filtered[1] == total and filtered[0] < total
+    assert unfiltered == 1 and len(statements) == 3

@@ -105,8 +105,7 @@ class SqlTableModel(QAbstractTableModel):
         self._query = query
         with self._db.read() as s:
             if recount:
-                self._matching = listing.count(s, self.spec, query)
-                self._total = listing.count_all(s, self.spec, query)
+                self._matching, self._total = listing.counts(s, self.spec, query)
             self._rows = listing.fetch_page(s, self.spec, query, 0, PAGE_SIZE)
         self.fetched_rows += len(self._rows)
         # Slots reacting to our own reset (views, Qt's model tester) must not insert rows
