@@ -89,6 +89,21 @@ def discard_prompt(monkeypatch: pytest.MonkeyPatch) -> DiscardPrompt:
     return prompt
 
 
+@pytest.fixture(autouse=True)
+def table_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables read their rows on a worker thread and show them at once when they come within
+    a moment (``SqlTableModel.grace``). Tests that are not about slow queries wait for them
+    however long a busy machine takes, so their rows are there on the next line; the tests of
+    slow queries (tests/ui/test_table_loading.py) set the grace to nothing."""
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from peerdesk.ui.models.sql_table import SqlTableModel
+
+    monkeypatch.setattr(SqlTableModel, "grace", 60.0)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _quick_password_hashing() -> Iterator[None]:
     """Argon2id with tiny costs in tests; the stored hash still records its parameters."""

@@ -186,6 +186,7 @@ def run_self_test(window: MainWindow, out: TextIO) -> int:
 
 def _visit(window: MainWindow, tab: RecordTab) -> str:
     tab.ensure_loaded()  # first here, so a failure is reported against this tab
+    tab.model.wait_until_loaded()
     window.tabs.setCurrentWidget(tab)
     _settle()
     assert tab.model.loaded, "the table did not load"
@@ -194,13 +195,16 @@ def _visit(window: MainWindow, tab: RecordTab) -> str:
     # Every column sorts (in SQL), and the search box runs a query.
     for column in range(tab.model.columnCount()):
         tab.view.sortByColumn(column, tab.view.horizontalHeader().sortIndicatorOrder())
+        tab.model.wait_until_loaded()
     tab.view.sortByColumn(
         tab.model.spec.column_index(tab.model.spec.default_sort), tab.model.sort_order
     )
     tab.search.setText("a")
     tab.apply_query()
+    tab.model.wait_until_loaded()
     tab.search.clear()
     tab.apply_query()
+    tab.model.wait_until_loaded()
     return tab.status_text
 
 

@@ -184,6 +184,10 @@ class RecordTab(QWidget):
         self._status = ""
         self.model = SqlTableModel(ctx.db, self.spec, self)
         self.model.counts_changed.connect(self._on_model_counts_changed)
+        self.model.query_loaded.connect(self._on_model_query_loaded)
+        self.model.loading_changed.connect(self._on_model_loading_changed)
+        self._keep: int | None = None  # the record selected before a new query
+        self._to_the_list = False  # Enter in the search box: go to the rows once they are in
 
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -437,16 +441,37 @@ class RecordTab(QWidget):
         if not self.model.loaded:
             self.apply_query()
 
-    def apply_query(self) -> None:
-        """Run the tab's search and filters now (keeping the selected record if it still shows)."""
+    def apply_query(self, *, select: int | None = None) -> None:
+        """Run the tab's search and filters now, keeping the selected record (or selecting
+        ``select``) if it shows.
+
+        A slow query leaves the previous rows on screen until its own arrive
+        (:meth:`_on_model_query_loaded` then does the rest)."""
         self._search_timer.stop()
-        keep = self.selected_id()
+        if select is not None:
+            self._keep = select
+        elif not self.model.loading:
+            self._keep = self.selected_id()
         self.model.set_query(self.query())
+
+    def _on_model_query_loaded(self) -> None:
         self._fit_columns_once()
-        if keep is not None:
-            self._select_loaded(keep)
+        if self._keep is not None:
+            self._select_loaded(self._keep)
         self._update_actions()
         self.selection_changed.emit(self.selected_id() or 0)
+        if self._to_the_list:
+            self._go_to_the_list()
+
+    def _on_model_loading_changed(self, loading: bool) -> None:
+        """A quiet sign that a slow search, filter or sort is on its way."""
+        viewport = self.view.viewport()
+        if loading:
+            viewport.setCursor(Qt.CursorShape.BusyCursor)
+            self.status_changed.emit(self.tr("Looking through the records…"))
+        else:
+            viewport.unsetCursor()
+            self.status_changed.emit(self._status)
 
     def refresh(self) -> None:
         if self.model.loaded:
@@ -568,7 +593,12 @@ class RecordTab(QWidget):
         self._search_timer.start()
 
     def _on_search_return_pressed(self) -> None:
+        self._to_the_list = True  # once the rows are there
         self.apply_query()
+
+    def _go_to_the_list(self) -> None:
+        """After Enter in the search box: to the first row found."""
+        self._to_the_list = False
         if self.model.rowCount() > 0:
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
             if self.selected_id() is None:
@@ -643,7 +673,4 @@ class RecordTab(QWidget):
             self._update_actions()
             self.selection_changed.emit(self.selected_id() or 0)
             return
-        self.apply_query()
-        if own:
-            self._select_loaded(record_id)
-        self.selection_changed.emit(self.selected_id() or 0)
+        self.apply_query(select=record_id if own else None)

@@ -120,6 +120,7 @@ class ResidentDetail(QWidget):
         self.sessions_title.setFont(bold)
         self.sessions_model = SqlTableModel(ctx.db, listing.RESIDENT_SESSIONS, self)
         self.sessions_model.counts_changed.connect(self._on_sessions_counts_changed)
+        self.sessions_model.query_loaded.connect(self._on_sessions_query_loaded)
         self.sessions = QTableView(self)
         self.sessions.setModel(self.sessions_model)
         self.sessions.setAccessibleName(self.tr("The resident's sessions"))
@@ -216,6 +217,8 @@ class ResidentDetail(QWidget):
         self.phases.setText(self._phases_html(resident))
         self.assessments.setText(self._assessments_html(found))
         self.sessions_model.set_query(ListQuery(resident_id=resident.id))
+
+    def _on_sessions_query_loaded(self) -> None:
         if not self._columns_fitted and self.sessions_model.rowCount():
             self._columns_fitted = True
             fit_columns(self.sessions)
