@@ -182,7 +182,7 @@ def shoot(db: Database, fresh: Database, password: str, out: Path, scale: float)
                 act(dialog)
             _settle()
             _save(dialog.grab(), out / f"{name}{suffix}.png", dialog.size())
-            dialog.reject()
+            getattr(dialog, "discard", dialog.reject)()  # a filled form would ask first
             dialog.deleteLater()
             app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 

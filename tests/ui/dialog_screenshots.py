@@ -12,6 +12,7 @@ nothing by design. Prints the path of every PNG.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -299,10 +300,12 @@ def main(argv: list[str] | None = None) -> int:
             dialog.grab().save(str(path))
             size = dialog.size()
             print(f"{path}  {size.width()}×{size.height()}")
-            dialog.reject()
+            # Without asking: a filled form would ask before discarding what was typed.
+            getattr(dialog, "discard", dialog.reject)()
             dialog.deleteLater()
             app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     db.close()
+    shutil.rmtree(WORK, ignore_errors=True)
     return 0
 
 

@@ -12,6 +12,7 @@ ending with a real import into the temporary house. Prints the path of every PNG
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -198,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         font.setPointSizeF(base_font.pointSizeF() * scale)
         app.setFont(font)
         photograph(app, args.out, "" if scale == 1.0 else f"@{round(scale * 100)}")
+    shutil.rmtree(WORK, ignore_errors=True)
     return 0
 
 

@@ -11,6 +11,7 @@ once per font scale (1.5 = the 150 % font check). Prints the path of every PNG.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             app.setFont(base)
     finally:
         db.close()
+        shutil.rmtree(WORK, ignore_errors=True)
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
