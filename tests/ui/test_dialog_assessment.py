@@ -111,6 +111,25 @@ def test_an_unfinished_barc10_says_how_many_are_answered_and_saves_nothing(
     assert row_counts(db) == before
 
 
+def test_the_message_under_a_tall_input_is_scrolled_into_view(
+    qtbot: QtBot, ctx: UiContext, jamie: dto.Resident
+) -> None:
+    """Issue 17: on a short screen (1366×768 at 150 % text) the banner said "look at the
+    messages below" while the message under the ten statements was out of sight."""
+    dialog = open_assessment(qtbot, ctx, jamie.id)
+    dialog.resize(dialog.width(), 420)
+    qtbot.wait(10)
+    for chooser in dialog.items[:6]:
+        chooser.button(4).click()
+    press_save(dialog)
+    label = dialog.errors.label_for("items")
+    assert label.isVisible() and "6 of 10" in label.text()
+    viewport = dialog.scroll.viewport()
+    top_left = label.mapTo(viewport, label.rect().topLeft())
+    bottom = label.mapTo(viewport, label.rect().bottomLeft())
+    assert 0 <= top_left.y() and bottom.y() <= viewport.height(), "the message is out of sight"
+
+
 def test_a_date_before_the_intake_is_refused_beside_the_date(
     qtbot: QtBot, ctx: UiContext, db: Database, jamie: dto.Resident
 ) -> None:

@@ -282,8 +282,25 @@ class FieldErrors(QObject):
             self.banner.show_message("\n".join(lines), "error")
         if first is not None:
             if self.scroll is not None:
+                # The message line under the input has just appeared: lay the form out again
+                # so that it is scrolled into view too (under a tall input, at 150 % text, it
+                # was below the visible part while the banner said "look below").
+                label = first_label(self._slots, first)
+                widget: QWidget | None = label.parentWidget()
+                while widget is not None:  # innermost first: each grows its parent
+                    if widget.layout() is not None:
+                        widget.layout().activate()
+                    if widget is self.scroll.widget():
+                        break
+                    widget = widget.parentWidget()
                 self.scroll.ensureWidgetVisible(first)
+                self.scroll.ensureWidgetVisible(label)
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def first_label(slots: dict[str, _Slot], widget: QWidget) -> QWidget:
+    """The message line under ``widget`` (the widget itself when it has none)."""
+    return next((slot.label for slot in slots.values() if slot.widget is widget), widget)
 
 
 class FormSection(QGroupBox):
