@@ -346,3 +346,15 @@ def test_a_rating_off_the_scale_is_refused_in_words_never_changed(
     press_save(one)
     assert one.saved is None and row_counts(db) == before
     assert one.errors.message_for("attendees") == "Motivation is from 0 to 10; 15 cannot be kept."
+
+
+def test_a_long_topic_shows_its_start_when_the_session_opens(
+    qtbot: QtBot, ctx: UiContext, db: Database, admin: Actor, house: dict[str, int]
+) -> None:
+    """Issue 17: at 150 % text an existing session showed "e prevention: planning…"."""
+    topic = "Relapse prevention: planning for the holidays, family visits and old friends"
+    with db.begin() as s:
+        logged = f.session(s, admin, house["maya"], [house["Ana"]], topic=topic)
+    dialog = open_session(qtbot, ctx, session_id=logged.id)
+    assert dialog.topic.text() == topic
+    assert dialog.topic.cursorPosition() == 0

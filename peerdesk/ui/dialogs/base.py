@@ -163,6 +163,11 @@ class FormDialog(QDialog):
         order (the buttons were made before the fields, so they would otherwise come first).
         """
         self._buttons_last_in_tab_order()
+        # A long text put in a field shows its end ("e prevention: planning…"); show its start.
+        focused = self.focusWidget()
+        for edit in self.body.findChildren(QLineEdit):
+            if edit is not focused:
+                edit.setCursorPosition(0)
         # What the form holds when it opens, to tell later whether anything was typed.
         self._at_start = self._values() if self.asks_before_discarding else None
         scale = font_scale(self)
