@@ -178,6 +178,18 @@ def test_readmission_opens_a_new_stay_in_a_room_with_a_mentor(
     assert heard.seen == [("residents", discharged.id)]
 
 
+def test_a_bed_someone_else_is_in_now_is_not_offered_again(
+    qtbot: QtBot, ctx: UiContext, db: Database, admin: Actor, discharged: dto.Resident
+) -> None:
+    """Issue 17 (the screenshots): the readmit form offered the old room and bed, which
+    another resident had since taken, only to refuse it on saving."""
+    with db.begin() as s:
+        f.resident(s, admin, "Maria", "Lopez", room="2", bed="A")
+    dialog = open_readmit(qtbot, ctx, discharged.id)
+    assert (dialog.room.text(), dialog.bed.text()) == ("", "")
+    assert dialog.room.placeholderText() == "was 2 / A, now Maria Lopez's"
+
+
 def test_readmission_before_the_last_discharge_is_refused(
     qtbot: QtBot, ctx: UiContext, db: Database, discharged: dto.Resident
 ) -> None:

@@ -298,6 +298,12 @@ class HouseFacts:
             self.beds.setdefault((room, bed), []).append((None, f"{first} {last}"))
 
 
+def bed_occupant(s: Session, room: str, bed: str, resident_id: int | None = None) -> str | None:
+    """The name of whoever else is in residence in this room and bed, if anyone."""
+    facts = HouseFacts.for_record(s, room=room, bed=bed)
+    return facts.bed_taken_by(room.strip(), bed.strip(), resident_id)
+
+
 def _phases(s: Session, phase_id: int | None = None) -> dict[int, PhaseFact]:
     query = select(ProgramPhase.id, ProgramPhase.name, ProgramPhase.active)
     if phase_id is not None:

@@ -302,8 +302,16 @@ class ReadmitDialog(FormDialog):
         self.living.set_choices((ls.code, ls.label) for ls in settings.list_living_situations(s))
         active = mentors.list_mentors(s)
         self.mentor.set_mentors(active)
-        self.room.setText(resident.room)
-        self.bed.setText(resident.bed)
+        occupant = residents.bed_occupant(s, resident.room, resident.bed, resident.id)
+        if occupant is None:
+            self.room.setText(resident.room)
+            self.bed.setText(resident.bed)
+        else:  # their old bed is someone else's now: nothing to refuse later, say it now
+            taken = self.tr("was {room} / {bed}, now {name}'s").format(
+                room=resident.room, bed=resident.bed, name=occupant
+            )
+            self.room.setPlaceholderText(taken)
+            self.room.setToolTip(taken)
         if any(m.id == resident.mentor_id for m in active):
             self.mentor.set_value(resident.mentor_id)
         else:
