@@ -648,6 +648,9 @@ def test_a_new_house_says_where_to_start(
     assert start.isVisible() and start.title.text() == "Where to start"
     texts = [label.text() for label in start.findChildren(QLabel)]
     assert any("Residents tab → New intake" in t for t in texts)
+    # No "every peer mentor is up to date" in a house that has none.
+    overdue = [label.text() for label in window.home.overdue.findChildren(QLabel)]
+    assert "No peer mentors yet: add them on the Mentors tab." in overdue
     for tab, words in (
         (window.residents, "No residents yet. Admit someone with New intake (Ctrl+N)"),
         (window.mentors, "No peer mentors yet."),

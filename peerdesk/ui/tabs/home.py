@@ -390,7 +390,8 @@ class HomeTab(QWidget):
             house = settings_service.get_settings(s)
             census = attention.census_by_phase(s)
             due = attention.assessments_due(s, today)
-            cadence = [m for m in attention.supervision_cadence(s, today) if m.overdue]
+            working = attention.supervision_cadence(s, today)  # every peer mentor working
+            cadence = [m for m in working if m.overdue]
             expiring = attention.credentials_expiring(s, today)
             # A peer mentor reads only the action items of the notes about themselves.
             items = attention.open_action_items(
@@ -422,7 +423,9 @@ class HomeTab(QWidget):
                 Line(f"{m.mentor_name} — {m.reason}", "mentor", m.mentor_id, warning=True)
                 for m in cadence
             ],
-            self.tr("Every peer mentor is up to date."),
+            self.tr("Every peer mentor is up to date.")
+            if working
+            else self.tr("No peer mentors yet: add them on the Mentors tab."),
         )
         self.credentials.note.setText(
             self.tr("Expired or expiring within {n} days.").format(n=house.credential_warning_days)
