@@ -358,3 +358,32 @@ def test_a_long_topic_shows_its_start_when_the_session_opens(
     dialog = open_session(qtbot, ctx, session_id=logged.id)
     assert dialog.topic.text() == topic
     assert dialog.topic.cursorPosition() == 0
+
+
+def test_at_150_percent_on_a_laptop_screen_the_form_fits_and_the_list_scrolls(
+    qtbot: QtBot, ctx: UiContext, db: Database, admin: Actor, house: dict[str, int]
+) -> None:
+    """Issue 17: at 150 % text in a 1366×768 screen's room the whole form scrolled, cutting
+    "N of M residents ticked" in half; the list of residents is what scrolls now."""
+    from PySide6.QtWidgets import QApplication
+
+    with db.begin() as s:
+        for n in range(30):
+            f.resident(s, admin, f"Extra{n}", "Person", room=str(100 + n))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    base = app.font()
+    bigger = app.font()
+    bigger.setPointSizeF(base.pointSizeF() * 1.5)
+    app.setFont(bigger)
+    try:
+        dialog = open_session(qtbot, ctx)
+        dialog.resize(1297, 706)
+        qtbot.wait(20)
+        assert dialog.scroll.verticalScrollBar().maximum() == 0, "the form itself scrolls"
+        attendees = dialog.attendees.view
+        assert attendees.verticalScrollBar().maximum() > 0  # 34 residents: the list scrolls
+        count = dialog.attendees.count_label
+        assert count.isVisible() and not count.visibleRegion().isEmpty()
+    finally:
+        app.setFont(base)

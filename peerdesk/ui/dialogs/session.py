@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -145,6 +146,8 @@ class SessionDialog(FormDialog):
         self.notes = QPlainTextEdit(body)
         self.notes.setTabChangesFocus(True)
         self.notes.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
+        # As tall as the form has room for, never what makes the form scroll.
+        self.notes.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.notes.setPlaceholderText(
             self.tr("What was worked on, what comes next (kept private to the team)")
         )

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -343,6 +344,10 @@ class AttendeeList(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.view.setAlternatingRowColors(True)
+        # The list takes the height the form has left (it scrolls itself), at least five
+        # rows: its own wish for height made the whole form scroll on a 1366×768 screen.
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 9)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         # Every column as wide as what it shows (names are never cut short); a narrow list
