@@ -389,7 +389,9 @@ def test_the_detail_pane_shows_the_selected_resident(window: MainWindow, house: 
     tab = window.residents
     window.tabs.setCurrentWidget(tab)
     assert tab.detail.heading.text() == "No resident chosen"
+    assert not tab.detail.sessions.isVisible()  # no empty table under it
     tab.view.selectRow(1)
+    assert tab.detail.sessions.isVisible()
     resident_id = tab.selected_id()
     assert resident_id is not None
     from peerdesk.core.services import residents

@@ -207,9 +207,14 @@ class ResidentDetail(QWidget):
                 label.setVisible(False)
             self.sessions_title.setText(self.tr("Sessions"))
             self.sessions_model.clear()
+            # No empty table with headers under "No resident chosen".
+            self.sessions_title.setVisible(False)
+            self.sessions.setVisible(False)
             return
         for label in (self.details, self.stay, self.phases, self.assessments):
             label.setVisible(True)
+        self.sessions_title.setVisible(True)
+        self.sessions.setVisible(True)
         self.heading.setText(resident.name)
         self.summary.setText(self._summary_html(resident))
         self.details.setText(self._details_html(resident))
