@@ -92,6 +92,7 @@ def measure_house(
     step("open Sessions", lambda: metrics.measure_open_sessions(bench, runs))
     step("sort Sessions", lambda: metrics.measure_sort_sessions(bench, runs))
     step("search Sessions", lambda: metrics.measure_search_sessions(bench, runs))
+    step("the window's thread", lambda: metrics.measure_window_held(bench, runs))
     step("save a session", lambda: metrics.measure_save_session(house, work, runs))
     step("roster PDF", lambda: metrics.measure_roster(house, work, runs))
     step("outcome summary PDF", lambda: metrics.measure_outcomes(house, work, runs))
@@ -161,13 +162,15 @@ def machine_line(result: SuiteResult) -> str:
 
 
 def metric_table(result: HouseResult) -> list[str]:
-    rows = [["metric", "median", "baseline", "ratio", "target", "result"]]
+    rows = [["metric", "median", "CPU", "baseline", "its CPU", "ratio", "target", "result"]]
     for m in result.metrics:
         rows.append(
             [
                 m.label,
                 shown(m.median, m.unit),
+                shown(m.cpu, m.unit),
                 shown(m.baseline, m.unit),
+                shown(m.baseline_cpu, m.unit),
                 "—" if m.ratio is None else f"{m.ratio:.2f}×",
                 m.target.describe(m.unit),
                 _verdict(m),
@@ -263,6 +266,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, metavar="DIR", help=f"where houses are kept ({default_cache_dir()})"
     )
+    parser.add_argument(
+        "--years",
+        type=float,
+        metavar="Y",
+        help="the big house's years (default 10; 20 for a house kept for good)",
+    )
+    parser.add_argument("--beds", type=int, metavar="N", help="the big house's beds (default 100)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _quiet_offscreen_notice()
@@ -276,6 +286,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cache is not None:
         settings = Settings(
             settings.big, settings.small, settings.runs, settings.memory_runs, args.cache
+        )
+    if args.years is not None or args.beds is not None:
+        if (args.years is not None and args.years <= 0) or (
+            args.beds is not None and args.beds < 1
+        ):
+            parser.error("--years and --beds must be positive")
+        big = HouseSpec(
+            args.beds if args.beds is not None else settings.big.beds,
+            args.years if args.years is not None else settings.big.years,
+        )
+        settings = Settings(
+            big, settings.small, settings.runs, settings.memory_runs, settings.cache_dir
         )
     result = run_suite(settings, say=_say)
     print(report(result))

@@ -140,6 +140,7 @@ from peerdesk.core.backup.verifying import _check_image as _check_image
 from peerdesk.core.backup.verifying import _ImageWriter as _ImageWriter
 from peerdesk.core.backup.writing import BackupResult, backup_file_name
 from peerdesk.core.backup.writing import _open_output as _open_output
+from peerdesk.core.backup.writing import _check_snapshot as _check_snapshot
 from peerdesk.core.backup.writing import _read_back as _read_back
 from peerdesk.core.backup.writing import _take_snapshot as _take_snapshot
 from peerdesk.core.backup.writing import _write_file as _write_file
