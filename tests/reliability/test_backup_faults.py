@@ -359,7 +359,7 @@ def test_an_older_backup_of_damaged_records_gets_the_whole_check_and_is_refused(
     before = records(paths.db)
     db = Database.open(_index_out_of_step(demo_template, tmp_path))
     with monkeypatch.context() as m:
-        m.setattr(writing, "_check_snapshot", lambda image, progress: None)
+        m.setattr(writing, "_check_snapshot", lambda image, progress: True)
         m.setattr(writing, "WHOLE", "")
         try:
             made = make_backup(db, usb)
@@ -394,9 +394,14 @@ def test_a_backup_checked_whole_when_made_is_restored_with_the_quick_checks(
     finally:
         db.close()
     assert backup.read_backup_info(made.path).image_checked == "integrity"
-    backup.restore_backup(made.path, PASSPHRASE, paths, actor=ADMIN)
+    result = backup.restore_backup(made.path, PASSPHRASE, paths, actor=ADMIN)
     assert runs[0] == ("made", True)
     assert ("opened", False) in runs and ("opened", True) not in runs
+    # The safety copy of the house it replaced is made in a hurry, without the whole check,
+    # and says so: restoring it would run the whole check.
+    assert result.safety_copy is not None
+    assert backup.read_backup_info(result.safety_copy).image_checked == ""
+    assert runs.count(("made", True)) == 1
 
 
 def test_records_changed_while_the_question_is_open_are_in_the_safety_copy(

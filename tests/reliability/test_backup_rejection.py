@@ -391,7 +391,7 @@ def backup_of_changed_house(
         connection.close()
     with pytest.MonkeyPatch.context() as m:
         if as_older:
-            m.setattr(writing, "_check_snapshot", lambda image, progress: None)
+            m.setattr(writing, "_check_snapshot", lambda image, progress: True)
             m.setattr(writing, "WHOLE", "")
         return make_backup(house, usb).path
 

@@ -25,7 +25,9 @@ A backup (``PeerDesk-<house>-<YYYYMMDD-HHMM>.pdbk``) is one self-contained file:
   is sealed, and the header records it (``image_checked``). With every chunk authenticated
   and the image's SHA-256 in the authenticated header, what a verify or a restore decrypts is
   byte for byte what passed, so they run ``quick_check`` and ``foreign_key_check``; a backup
-  whose header does not record the whole check (an older one) gets the whole check.
+  whose header does not record the whole check (an older one, or the safety copy a restore
+  makes in a hurry of the house it replaces) gets the whole check. The whole check runs on a
+  second thread while the image is sealed; the header is written once it has passed.
 - Chunk *i* is sealed with the nonce ``prefix(7) || i(4) || last(1)`` (the STREAM
   construction), so a chunk that is changed, dropped, swapped, repeated or cut off — or data
   added after the last — fails authentication.
@@ -139,8 +141,8 @@ from peerdesk.core.backup.verifying import VerifiedBackup, verify_backup
 from peerdesk.core.backup.verifying import _check_image as _check_image
 from peerdesk.core.backup.verifying import _ImageWriter as _ImageWriter
 from peerdesk.core.backup.writing import BackupResult, backup_file_name
-from peerdesk.core.backup.writing import _open_output as _open_output
 from peerdesk.core.backup.writing import _check_snapshot as _check_snapshot
+from peerdesk.core.backup.writing import _open_output as _open_output
 from peerdesk.core.backup.writing import _read_back as _read_back
 from peerdesk.core.backup.writing import _take_snapshot as _take_snapshot
 from peerdesk.core.backup.writing import _write_file as _write_file

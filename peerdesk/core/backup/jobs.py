@@ -50,6 +50,10 @@ class _Progress:
             self._last,
         )
 
+    def silent(self) -> _Progress:
+        """The same Cancel, reporting nothing (for work on a second thread)."""
+        return _Progress(None, self._cancelled, self.stopped)
+
     def check(self) -> None:
         if self._cancelled is not None and self._cancelled():
             raise BackupCancelled(self.stopped)

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -129,9 +129,32 @@ def _take_snapshot(db_path: Path, image: Path, progress: _Progress) -> _Contents
     return contents
 
 
-def _check_snapshot(image: Path, progress: _Progress) -> None:
-    """SQLite's whole check of the snapshot, before it is sealed: its header records it, so a
-    verify or a restore of this backup needs only the quick one."""
+_T = TypeVar("_T")
+
+
+class _Waited:
+    """Background work that must end before the block does (joined, its errors dropped when
+    the block already failed for another reason)."""
+
+    def __init__(self) -> None:
+        self._jobs: list[_Background[Any]] = []
+
+    def add(self, job: _Background[_T]) -> _Background[_T]:
+        self._jobs.append(job)
+        return job
+
+    def __enter__(self) -> _Waited:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for job in self._jobs:
+            with contextlib.suppress(BaseException):
+                job.result()
+
+
+def _check_snapshot(image: Path, progress: _Progress) -> bool:
+    """SQLite's whole check of the snapshot, before its header is written: the header records
+    it, so a verify or a restore of this backup needs only the quick one."""
     c = sqlite3.connect(image, isolation_level=None, check_same_thread=False)
     try:
         found = check_image(c, whole=True, progress=progress)
@@ -147,6 +170,7 @@ def _check_snapshot(image: Path, progress: _Progress) -> None:
             f"The records on this PC are damaged ({what}); no backup was made. Keep the "
             "backups you have, and restore the latest one or ask for help."
         )
+    return True
 
 
 def _open_output(path: Path) -> BinaryIO:
@@ -318,11 +342,12 @@ def _make_backup(
         )
     final: Path | None = None
     try:
-        with _WorkFolder(_work_parent(db_path.parent)) as work:
+        # Threads that read the work folder finish before it is removed.
+        with _WorkFolder(_work_parent(db_path.parent)) as work, _Waited() as waited:
             image = work.path / "snapshot.sqlite3"
+            check_job = None
             try:
-                contents = _take_snapshot(db_path, image, progress.part(0.0, 0.25))
-                _check_snapshot(image, progress.part(0.25, 0.45))
+                contents = _take_snapshot(db_path, image, progress.part(0.0, 0.45))
                 image_size = image.stat().st_size
             except OSError as exc:
                 if _is_full(exc):
@@ -330,6 +355,17 @@ def _make_backup(
                         db_path.parent, "copy the database while the backup is made"
                     ) from exc
                 raise BackupError(_os_sentence(exc, work.path, "copy the database into")) from exc
+            if kind != "safety":
+                # SQLite's whole check of the snapshot, on a second thread while it is sealed
+                # (the header records it, so that verifying and restoring it need only the
+                # quick one). A restore's safety copy goes without: made in a hurry, it gets
+                # the whole check if it is ever restored.
+                check_job = waited.add(
+                    _Background(
+                        functools.partial(_check_snapshot, image, progress.silent()),
+                        name="peerdesk-check",
+                    )
+                )
             progress(0.45)
             now = clock.now_utc()
             backup_id = uuid.uuid4().hex
@@ -357,6 +393,8 @@ def _make_backup(
                 )
             nonce_prefix = secrets.token_bytes(_NONCE_PREFIX)
 
+            checked = WHOLE if check_job is not None else ""
+
             def head(image_sha: bytes, passphrase_slot: _Slot | None) -> bytes:
                 header = _Header(
                     app_version=__version__,
@@ -375,7 +413,7 @@ def _make_backup(
                     slots=tuple(s for s in (passphrase_slot, *slots) if s is not None),
                     audit_head=contents.audit_head,
                     audit_trail=contents.audit_trail,
-                    image_checked=WHOLE,
+                    image_checked=checked,
                 )
                 header_bytes = header.to_bytes()
                 covered = _prelude() + _LENGTH.pack(len(header_bytes)) + header_bytes
@@ -389,6 +427,8 @@ def _make_backup(
                 return _Slot("passphrase", nonce, wrapped, kdf=recipients.kdf, salt=salt)
 
             def final_head(image_sha: bytes) -> bytes:
+                if check_job is not None:
+                    check_job.result()  # the damaged records' sentence, before the header
                 if kdf_job is not None:
                     keks["passphrase"] = kdf_job.result()
                 return head(image_sha, passphrase_slot(keks.get("passphrase")))
