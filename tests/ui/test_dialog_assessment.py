@@ -127,7 +127,7 @@ def test_the_message_under_a_tall_input_is_scrolled_into_view(
     viewport = dialog.scroll.viewport()
     top_left = label.mapTo(viewport, label.rect().topLeft())
     bottom = label.mapTo(viewport, label.rect().bottomLeft())
-    assert 0 <= top_left.y() and bottom.y() <= viewport.height(), "the message is out of sight"
+    assert top_left.y() >= 0 and bottom.y() <= viewport.height(), "the message is out of sight"
 
 
 def test_a_date_before_the_intake_is_refused_beside_the_date(
