@@ -3,7 +3,8 @@
     .venv/bin/python tests/benchmarks/run.py [--quick] [--json FILE] [--runs N] [--cache DIR]
 
 Builds (once a day, cached outside the repository) the 10-year, 100-bed demo house and a
-1-year one, measures every metric on both, and prints one table for the 10-year house —
+1-year one, measures every metric on both, run by run in pairs (one round on the big house,
+then one on the small, as many rounds as runs), and prints one table for the 10-year house —
 median, baseline measured in the same run on the same data, ratio, target, pass or miss —
 then how each metric grows from the 1-year to the 10-year house. ``--json FILE`` writes the
 10-year figures as one JSON object keyed by metric name. ``--quick`` uses a small house and
@@ -79,7 +80,7 @@ def measure_house(
     house: House, runs: int, memory_runs: int, work: Path, pycache: Path, say: Say
 ) -> list[Metric]:
     """Every metric on one house, in the order of the table."""
-    say(f"Measuring the {house.spec.label} house ({runs} runs) …")
+    say(f"  the {house.spec.label} house …")
     found: list[Metric] = []
 
     def step(label: str, measure: Callable[[], Metric | list[Metric]]) -> None:
@@ -97,7 +98,8 @@ def measure_house(
     step("roster PDF", lambda: metrics.measure_roster(house, work, runs))
     step("outcome summary PDF", lambda: metrics.measure_outcomes(house, work, runs))
     step("backup and restore", lambda: metrics.measure_backups(house, work, runs))
-    step("peak memory", lambda: metrics.measure_peak_memory(house, work, memory_runs, pycache))
+    if memory_runs:
+        step("peak memory", lambda: metrics.measure_peak_memory(house, work, memory_runs, pycache))
     return found
 
 
@@ -108,17 +110,47 @@ def run_suite(settings: Settings, say: Say = print) -> SuiteResult:
     small = cached_house(settings.small, settings.cache_dir, say=say)
     pycache = settings.cache_dir / "pycache"
     work = Path(tempfile.mkdtemp(prefix="peerdesk-bench-"))
+    found: dict[HouseSpec, list[Metric]] = {big.spec: [], small.spec: []}
     try:
-        results = {}
-        for house in (big, small):
-            folder = work / house.spec.stem
-            m = measure_house(house, settings.runs, settings.memory_runs, folder, pycache, say)
-            results[house.spec] = HouseResult(house, m)
+        # Run by run in pairs, the big house then the small one, so that a busy spell of the
+        # machine falls on both and the growth between them is not the machine's drift.
+        for round_ in range(settings.runs):
+            for house in (big, small):
+                folder = work / f"{house.spec.stem}-{round_}"
+                memory = 1 if round_ < settings.memory_runs else 0
+                say(f"Round {round_ + 1} of {settings.runs}")
+                m = measure_house(house, 1, memory, folder, pycache, say)
+                found[house.spec] = merged(found[house.spec], m)
+                shutil.rmtree(folder, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return SuiteResult(
-        settings, results[big.spec], results[small.spec], started, load_before, _load()
+        settings,
+        HouseResult(big, found[big.spec]),
+        HouseResult(small, found[small.spec]),
+        started,
+        load_before,
+        _load(),
     )
+
+
+def merged(so_far: list[Metric], more: list[Metric]) -> list[Metric]:
+    """Each metric's samples (and their CPU times) of this round added to the earlier ones'."""
+    if not so_far:
+        return more
+    by_key = {m.key: m for m in more}
+    for metric in so_far:
+        new = by_key.get(metric.key)
+        if new is None:  # peak memory, measured in fewer rounds
+            continue
+        for mine, theirs in ((metric.samples, new.samples),
+                             (metric.baseline_samples, new.baseline_samples)):  # fmt: skip
+            mine.extend(theirs)
+            cpu = getattr(mine, "cpu", None)
+            if cpu is not None:
+                cpu.extend(getattr(theirs, "cpu", []))
+        metric.notes = new.notes  # the last round's breakdown
+    return so_far
 
 
 # --------------------------------------------------------------------------- the report
