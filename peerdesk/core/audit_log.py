@@ -234,7 +234,8 @@ PRINTED_ARROW = "»"  # the printout's font has no "→"
 
 
 def describe_changes(changes: str, arrow: str = "→") -> str:
-    """The JSON of a line's changed fields in words: ``role: viewer → supervisor``."""
+    """The JSON of a line's changed fields in words: ``role: viewer → supervisor``,
+    ``house name: (empty) → Hope Street`` (a field's name with spaces, not underscores)."""
     if not changes:
         return ""
     try:
@@ -255,10 +256,11 @@ def describe_changes(changes: str, arrow: str = "→") -> str:
     for key, value in parsed.items():
         if key == SEAL_KEY:  # the account's seal is for the check, not for reading
             continue
+        name = str(key).replace("_", " ")
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key}: {text(value[0])} {arrow} {text(value[1])}")
+            parts.append(f"{name}: {text(value[0])} {arrow} {text(value[1])}")
         else:
-            parts.append(f"{key}: {text(value)}")
+            parts.append(f"{name}: {text(value)}")
     return "; ".join(parts)
 
 

@@ -119,9 +119,13 @@ def test_the_chain_status_says_whole_or_tampered(
 
 
 def test_changes_read_as_words() -> None:
-    text = '{"role": ["viewer", "supervisor"], "notes": ["", "moved"], "tags": ["a", "b", "c"]}'
+    text = (
+        '{"role": ["viewer", "supervisor"], "notes": ["", "moved"], "tags": ["a", "b", "c"], '
+        '"house_name": ["", "Hope Street"]}'
+    )
     assert audit_log.describe_changes(text) == (
-        "role: viewer → supervisor; notes: (empty) → moved; tags: a, b, c"
+        "role: viewer → supervisor; notes: (empty) → moved; tags: a, b, c; "
+        "house name: (empty) → Hope Street"
     )
     assert audit_log.describe_changes("") == ""
     assert audit_log.describe_changes("not json") == "not json"
