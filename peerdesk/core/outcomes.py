@@ -808,7 +808,7 @@ def peer_support_dose(s: Session, period: Period) -> PeerSupportDose:
             )
         )
     everything = dose_row("all", "", "")
-    reached = s.execute(_residents_reached(period, live)).scalar_one()
+    reached = s.execute(_residents_reached(live)).scalar_one()
     return PeerSupportDose(
         sessions=everything.sessions,
         hours=everything.hours,
@@ -823,7 +823,7 @@ def peer_support_dose(s: Session, period: Period) -> PeerSupportDose:
     )
 
 
-def _residents_reached(period: Period, live: ColumnElement[bool]) -> Select[int]:
+def _residents_reached(live: ColumnElement[bool]) -> Select[int]:
     """How many residents attended at least one session in the period.
 
     The attendances of the period's sessions, read through the sessions' date index: the cost

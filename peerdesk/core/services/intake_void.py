@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from peerdesk.core import dto
 from peerdesk.core.audit import Actor
 from peerdesk.core.db import INCLUDE_VOIDED_INTAKES
 from peerdesk.core.errors import NotFound, ValidationError
@@ -36,8 +37,7 @@ from peerdesk.core.models import (
 )
 from peerdesk.core.permissions import Action
 from peerdesk.core.services._common import fmt_date, get_or_not_found, void_row
-
-INTAKE_NOTE = "Intake"  # the note of the phase change an intake (or readmission) writes
+from peerdesk.core.services.residents import INTAKE_NOTE
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,10 @@ def void_intake(s: Session, actor: Actor, stay_id: int, reason: str) -> VoidedIn
     # Whatever was recorded for this person while the stay ran; for their only stay, ever.
     start = stay.intake_date if others else dt.date.min
     end = stay.discharge_date if others and stay.discharge_date is not None else dt.date.max
-    found = _recorded_in_stay(s, resident.id, stay.id, start, end)
+    found = []
+    recorded = _recorded_in_stay(s, resident.id, stay.id, start, end)
+    if recorded:
+        found.append(f"has {_listed(recorded)} recorded")
     if not others:
         mentor = s.execute(
             select(Mentor.first_name, Mentor.last_name).where(
@@ -81,8 +84,8 @@ def void_intake(s: Session, actor: Actor, stay_id: int, reason: str) -> VoidedIn
     if found:
         raise ValidationError.single(
             "reason",
-            f"{name} {_and(found)} in this stay; take those off or void them first, then void "
-            "the intake.",
+            f"{name} {' and '.join(found)} in this stay; take those off or void them first, then "
+            "void the intake.",
         )
     intake_phases = s.scalars(
         select(PhaseChange).where(
@@ -107,17 +110,6 @@ def void_intake(s: Session, actor: Actor, stay_id: int, reason: str) -> VoidedIn
     return VoidedIntake(resident.id, stay.id, name, stay.intake_date, bool(others))
 
 
-def voided_intakes_of(s: Session, resident_id: int) -> list[tuple[int, dt.date, str]]:
-    """The resident's voided intakes (id, intake date, reason), for their record's history."""
-    rows = s.execute(
-        select(Stay.id, Stay.intake_date, Stay.void_reason)
-        .where(Stay.resident_id == resident_id, Stay.voided_at.is_not(None))
-        .order_by(Stay.intake_date)
-        .execution_options(**{INCLUDE_VOIDED_INTAKES: True})
-    ).all()
-    return [(row[0], row[1], row[2] or "") for row in rows]
-
-
 def _recorded_in_stay(
     s: Session, resident_id: int, stay_id: int, start: dt.date, end: dt.date
 ) -> list[str]:
@@ -134,7 +126,7 @@ def _recorded_in_stay(
         )
     ).scalar_one()
     if attended:
-        found.append(_count(attended, "session attended", "sessions attended"))
+        found.append(dto.counted(attended, "session attended", "sessions attended"))
     assessed = s.execute(
         select(func.count()).where(
             Assessment.resident_id == resident_id,
@@ -143,7 +135,7 @@ def _recorded_in_stay(
         )
     ).scalar_one()
     if assessed:
-        found.append(_count(assessed, "assessment", "assessments"))
+        found.append(dto.counted(assessed, "assessment"))
     moves = s.execute(
         select(func.count()).where(
             PhaseChange.resident_id == resident_id,
@@ -153,27 +145,15 @@ def _recorded_in_stay(
         )
     ).scalar_one()
     if moves:
-        found.append(_count(moves, "phase move", "phase moves"))
+        found.append(dto.counted(moves, "phase move"))
     follow_ups = s.execute(
         select(func.count()).where(and_(FollowUp.stay_id == stay_id, FollowUp.voided_at.is_(None)))
     ).scalar_one()
     if follow_ups:
-        found.append(_count(follow_ups, "follow-up", "follow-ups"))
+        found.append(dto.counted(follow_ups, "follow-up"))
     return found
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _and(found: list[str]) -> str:
-    recorded = [item for item in found if not item.startswith("is linked")]
-    linked = [item for item in found if item.startswith("is linked")]
-    parts = []
-    if recorded:
-        listed = recorded[0] if len(recorded) == 1 else ", ".join(recorded[:-1])
-        if len(recorded) > 1:
-            listed += f" and {recorded[-1]}"
-        parts.append(f"has {listed} recorded")
-    parts += linked
-    return " and ".join(parts)
+def _listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"

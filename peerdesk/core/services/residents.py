@@ -512,6 +512,10 @@ def _stay_values(
     }
 
 
+# The note of the phase change an intake (or a readmission) writes: the stay's first phase.
+INTAKE_NOTE = "Intake"
+
+
 def _intake_phase_values(
     resident_id: int, admission: Admission, now: dt.datetime, username: str
 ) -> dict[str, object]:
@@ -519,7 +523,7 @@ def _intake_phase_values(
         "resident_id": resident_id,
         "phase_id": admission.phase_id,
         "from_date": admission.intake_date,
-        "note": "Intake",
+        "note": INTAKE_NOTE,
         "created_at": now,
         "created_by": username,
     }

@@ -69,8 +69,7 @@ class ResidentDetail(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.resident_id: int | None = None
-        self._shown: dto.Resident | None = None
+        self._shown: dto.Resident | None = None  # the resident the pane shows
         self._columns_fitted = False
         self.setAccessibleName(self.tr("Selected resident"))
         self._living_labels: dict[str, str] = {}
@@ -182,6 +181,10 @@ class ResidentDetail(QWidget):
 
     # ----------------------------------------------------------------- showing
 
+    @property
+    def resident_id(self) -> int | None:
+        return self._shown.id if self._shown is not None else None
+
     def show_resident(self, resident_id: int | None) -> None:
         """Show one resident (None: the empty pane)."""
         resident: dto.Resident | None = None
@@ -195,7 +198,6 @@ class ResidentDetail(QWidget):
                     answers = {stay.id: answers_of(s, stay.id) for stay in resident.stays}
             except NotFound:
                 resident = None
-        self.resident_id = resident.id if resident is not None else None
         self._shown = resident
         if resident is None:
             self.heading.setText(self.tr("No resident chosen"))
@@ -355,11 +357,13 @@ class ResidentDetail(QWidget):
                     phase=change.phase_name, date=fmt_date(change.from_date)
                 )
             )
-            if change.note and change.note != "Intake":
+            if change.note and change.note != resident_service.INTAKE_NOTE:
                 text += " — " + _e(change.note)
             if change.voided:
                 text = f"<s>{text}</s> " + _e(self.tr("(voided)"))
-            elif change.note != "Intake" and self.ctx.actor.may(Action.EDIT_RESIDENTS):
+            elif change.note != resident_service.INTAKE_NOTE and self.ctx.actor.may(
+                Action.EDIT_RESIDENTS
+            ):
                 text += f" · <a href='void-phase:{change.id}'>{_e(self.tr('void…'))}</a>"
             (current if start is None or change.from_date >= start else earlier).append(text)
         body = "<br>".join(current) or _e(self.tr("No phases recorded."))

@@ -249,7 +249,7 @@ class FieldErrors(QObject):
         """Put each message under its input; unknown fields and ``summary`` go to the banner."""
         self.clear()
         loose: list[str] = []
-        first: QWidget | None = None
+        first: _Slot | None = None  # the first field with a message: focused, scrolled to
         order = list(self._slots)
         placed: dict[str, list[str]] = {}
         for error in errors:
@@ -269,7 +269,7 @@ class FieldErrors(QObject):
             entry = by_label.setdefault(id(slot.label), (slot, []))
             entry[1].extend(m for m in placed[field] if m not in entry[1])
             if first is None:
-                first = slot.widget
+                first = slot
         for slot, messages in by_label.values():
             text = "\n".join(messages)
             slot.label.setText(text)
@@ -285,22 +285,16 @@ class FieldErrors(QObject):
                 # The message line under the input has just appeared: lay the form out again
                 # so that it is scrolled into view too (under a tall input, at 150 % text, it
                 # was below the visible part while the banner said "look below").
-                label = first_label(self._slots, first)
-                widget: QWidget | None = label.parentWidget()
+                widget: QWidget | None = first.label.parentWidget()
                 while widget is not None:  # innermost first: each grows its parent
                     if widget.layout() is not None:
                         widget.layout().activate()
                     if widget is self.scroll.widget():
                         break
                     widget = widget.parentWidget()
-                self.scroll.ensureWidgetVisible(first)
-                self.scroll.ensureWidgetVisible(label)
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
-
-
-def first_label(slots: dict[str, _Slot], widget: QWidget) -> QWidget:
-    """The message line under ``widget`` (the widget itself when it has none)."""
-    return next((slot.label for slot in slots.values() if slot.widget is widget), widget)
+                self.scroll.ensureWidgetVisible(first.widget)
+                self.scroll.ensureWidgetVisible(first.label)
+            first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class FormSection(QGroupBox):
